@@ -1,0 +1,35 @@
+using Callvia.Core.Tenancy;
+
+namespace Callvia.Core.Appointments;
+
+public enum AppointmentStatus { Booked, Cancelled, Shown, NoShow }
+public enum VerificationSource { Client, Lead, Call, None }
+
+/// <summary>A Cal.com booking, keyed by its <c>uid</c>. An unmatched booking keeps a null lead.</summary>
+public class Appointment : ITenantOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid ClientId { get; set; }
+    public Guid? LeadId { get; set; }
+    public Guid? CampaignId { get; set; }
+    public required string ProviderBookingUid { get; set; }
+    public string? RescheduledFromUid { get; set; }
+    public string? Title { get; set; }
+    public DateTimeOffset StartsAt { get; set; }
+    public DateTimeOffset EndsAt { get; set; }
+    public AppointmentStatus Status { get; set; } = AppointmentStatus.Booked;
+    public string? AttendeeName { get; set; }
+    public string? AttendeeEmail { get; set; }
+    public string? AttendeePhone { get; set; }
+    public string? AttendeeTimeZone { get; set; }
+    public bool? ClientAnswer { get; set; }
+    public string? ClientNote { get; set; }
+    public DateTimeOffset? ClientAnsweredAt { get; set; }
+    public bool? LeadAnswer { get; set; }
+    public DateTimeOffset? LeadAnsweredAt { get; set; }
+    public VerificationSource? VerificationSource { get; set; }
+    public DateTimeOffset? VerifiedAt { get; set; }
+    public DateTimeOffset? CancelledAt { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}

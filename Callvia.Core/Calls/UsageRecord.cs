@@ -1,0 +1,18 @@
+using Callvia.Core.Tenancy;
+
+namespace Callvia.Core.Calls;
+
+/// <summary>The billable minutes of one ended call (one per call log), priced at the client's rate.</summary>
+public class UsageRecord : ITenantOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid ClientId { get; set; }
+    public Guid CallLogId { get; set; }
+    public int Seconds { get; set; }
+    public decimal RatePerMinute { get; set; }
+    /// <summary>seconds × rate / 60, unrounded; rounded to cents once, on the invoice.</summary>
+    public decimal Cost { get; set; }
+    public DateTimeOffset OccurredAt { get; set; }
+    public Guid? InvoiceId { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}

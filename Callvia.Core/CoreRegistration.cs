@@ -1,0 +1,76 @@
+using Callvia.Core.Data;
+using Callvia.Core.Tenancy;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using StackExchange.Redis;
+
+namespace Callvia.Core;
+
+public static class CoreRegistration
+{
+    /// <summary>The connection-string names the AppHost gives its resources.</summary>
+    public const string DatabaseConnectionName = "callviadb";
+    public const string RedisConnectionName = "cache";
+
+    /// <summary>
+    /// Data (PostgreSQL through the app role, with tenant isolation), Redis, tenancy, health checks of
+    /// both (tagged "ready" for <c>/health</c>) and Data Protection keys shared by every service.
+    /// </summary>
+    public static IHostApplicationBuilder AddCallviaCore(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var dbConnection = Required(builder.Configuration, DatabaseConnectionName);
+        var redisConnection = Required(builder.Configuration, RedisConnectionName);
+
+        services.AddOptions<TenancyOptions>().Bind(builder.Configuration.GetSection(TenancyOptions.Section));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMemoryCache();
+        services.AddHttpContextAccessor();
+
+        services.AddScoped<TenantContext>();
+        services.AddScoped<TenantConnectionInterceptor>();
+        services.AddSingleton<TenantStore>();
+        services.AddSingleton<AgencyAccess>();
+        services.AddScoped<IAuthorizationHandler, SameTenantHandler>();
+        services.AddScoped<Identity.PartnerApps>();
+        services.AddScoped<Seeding.DemoSeeder>();
+        services.AddOptions<Seeding.DemoSeedOptions>().Bind(builder.Configuration.GetSection(Seeding.DemoSeedOptions.Section));
+
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(dbConnection) { Name = DatabaseConnectionName }.Build());
+        services.AddDbContext<CallviaDbContext>((sp, options) => options
+            .UseCallviaNpgsql(sp.GetRequiredService<NpgsqlDataSource>())
+            .AddInterceptors(sp.GetRequiredService<TenantConnectionInterceptor>()));
+
+        services.AddSingleton<IConnectionMultiplexer>(_ =>
+        {
+            var options = ConfigurationOptions.Parse(redisConnection);
+            options.AbortOnConnectFail = false;
+            return ConnectionMultiplexer.Connect(options);
+        });
+
+        services.AddHealthChecks()
+            .AddNpgSql(sp => sp.GetRequiredService<NpgsqlDataSource>(), name: "postgresql", tags: [Microsoft.Extensions.Hosting.ServiceDefaultsExtensions.ReadyTag])
+            .AddRedis(sp => sp.GetRequiredService<IConnectionMultiplexer>(), name: "redis", tags: [Microsoft.Extensions.Hosting.ServiceDefaultsExtensions.ReadyTag]);
+
+        // One key ring for every service, so the portal's session cookie is readable by the API and
+        // the jobs dashboard, and provider secrets encrypted by one service decrypt in another.
+        services.AddDataProtection().SetApplicationName("Callvia").PersistKeysToDbContext<CallviaDbContext>();
+        return builder;
+    }
+
+    public static DbContextOptionsBuilder UseCallviaNpgsql(this DbContextOptionsBuilder options, NpgsqlDataSource dataSource) =>
+        options.UseNpgsql(dataSource, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+            .UseSnakeCaseNamingConvention();
+
+    private static string Required(IConfiguration configuration, string name) =>
+        configuration.GetConnectionString(name) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException(
+                $"Connection string '{name}' is not configured (ConnectionStrings:{name}, or the environment variable ConnectionStrings__{name}).");
+}

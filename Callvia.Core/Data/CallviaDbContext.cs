@@ -1,0 +1,134 @@
+using Callvia.Core.Appointments;
+using Callvia.Core.Auditing;
+using Callvia.Core.Data.Configurations;
+using Callvia.Core.Billing;
+using Callvia.Core.Calls;
+using Callvia.Core.Campaigns;
+using Callvia.Core.Identity;
+using Callvia.Core.Leads;
+using Callvia.Core.Messaging;
+using Callvia.Core.Tenancy;
+using Callvia.Core.Webhooks;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace Callvia.Core.Data;
+
+/// <summary>
+/// The one database of the platform. Tenant isolation is enforced here (query filters and a write
+/// guard, from <see cref="TenantContext"/>) and again by PostgreSQL row-level security.
+///
+/// Add a migration (from the repository root):
+///   dotnet tool restore
+///   dotnet ef migrations add NAME --project Callvia.Core --startup-project Callvia.Core --output-dir Data/Migrations
+/// </summary>
+public class CallviaDbContext(DbContextOptions<CallviaDbContext> options, TenantContext tenant, TimeProvider clock)
+    : IdentityDbContext<AppUser, AppRole, Guid>(options), IDataProtectionKeyContext
+{
+    public DbSet<Client> Clients => Set<Client>();
+    public DbSet<Campaign> Campaigns => Set<Campaign>();
+    public DbSet<Lead> Leads => Set<Lead>();
+    public DbSet<CallLog> CallLogs => Set<CallLog>();
+    public DbSet<UsageRecord> UsageRecords => Set<UsageRecord>();
+    public DbSet<Appointment> Appointments => Set<Appointment>();
+    public DbSet<Message> Messages => Set<Message>();
+    public DbSet<Suppression> Suppressions => Set<Suppression>();
+    public DbSet<Milestone> Milestones => Set<Milestone>();
+    public DbSet<Invoice> Invoices => Set<Invoice>();
+    public DbSet<WebhookEvent> Events => Set<WebhookEvent>();
+    public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+    public DbSet<PartnerApplication> PartnerApplications => Set<PartnerApplication>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public TenantContext Tenant => tenant;
+
+    // Read by the query filters; EF Core turns these into parameters per query.
+    private Guid? CurrentClientId => tenant.ClientId;
+    private bool IsAgencyScope => tenant.IsAgency;
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        EnumConventions.Apply(configurationBuilder);
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(CallviaDbContext).Assembly);
+        builder.UseOpenIddict<PartnerApplication, PartnerAuthorization, PartnerScope, PartnerToken, Guid>();
+        IdentityTables.Configure(builder);
+
+        builder.Entity<Client>().HasQueryFilter(c => IsAgencyScope || c.Id == CurrentClientId);
+        // Agency admins (no client) must be found by the sign-in on any host.
+        builder.Entity<AppUser>().HasQueryFilter(u => IsAgencyScope || u.ClientId == CurrentClientId || u.ClientId == null);
+        builder.Entity<PartnerApplication>().HasQueryFilter(a => IsAgencyScope || a.OwnerClientId == CurrentClientId);
+        foreach (var type in builder.Model.GetEntityTypes().Select(t => t.ClrType).ToList())
+        {
+            if (typeof(ITenantOwned).IsAssignableFrom(type))
+                GetType().GetMethod(nameof(FilterTenantOwned), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
+                    .MakeGenericMethod(type).Invoke(this, [builder]);
+            else if (typeof(IOptionallyTenantOwned).IsAssignableFrom(type))
+                GetType().GetMethod(nameof(FilterOptionallyTenantOwned), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
+                    .MakeGenericMethod(type).Invoke(this, [builder]);
+        }
+    }
+
+    private void FilterTenantOwned<T>(ModelBuilder builder) where T : class, ITenantOwned =>
+        builder.Entity<T>().HasQueryFilter(e => IsAgencyScope || e.ClientId == CurrentClientId);
+
+    private void FilterOptionallyTenantOwned<T>(ModelBuilder builder) where T : class, IOptionallyTenantOwned =>
+        builder.Entity<T>().HasQueryFilter(e => IsAgencyScope || (e.ClientId != null && e.ClientId == CurrentClientId));
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        PrepareWrites();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        PrepareWrites();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>Stamps new tenant rows with the scope's client and refuses writes into another tenant.</summary>
+    private void PrepareWrites()
+    {
+        var now = clock.GetUtcNow();
+        foreach (var entry in ChangeTracker.Entries())
+        {
+            if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted))
+                continue;
+            switch (entry.Entity)
+            {
+                case ITenantOwned owned:
+                    if (entry.State == EntityState.Added && owned.ClientId == Guid.Empty && tenant.ClientId is { } id)
+                        owned.ClientId = id;
+                    GuardTenant(owned.ClientId, entry.Entity);
+                    break;
+                case IOptionallyTenantOwned optional when !tenant.IsAgency:
+                    if (entry.State == EntityState.Added && optional.ClientId is null)
+                        optional.ClientId = tenant.ClientId;
+                    GuardTenant(optional.ClientId ?? Guid.Empty, entry.Entity);
+                    break;
+            }
+            if (entry.State == EntityState.Deleted) continue;
+            if (entry.Metadata.FindProperty("UpdatedAt") is not null)
+                entry.Property("UpdatedAt").CurrentValue = now;
+            if (entry.State == EntityState.Added && entry.Metadata.FindProperty("CreatedAt") is { } created
+                && entry.Property(created.Name).CurrentValue is DateTimeOffset d && d == default)
+                entry.Property(created.Name).CurrentValue = now;
+        }
+    }
+
+    private void GuardTenant(Guid clientId, object entity)
+    {
+        if (tenant.IsAgency) return;
+        if (tenant.ClientId is not { } current || clientId != current)
+            throw new CrossTenantWriteException(entity.GetType().Name);
+    }
+}
+
+public sealed class CrossTenantWriteException(string entity)
+    : InvalidOperationException($"Refused to write a {entity} outside the current tenant's scope.");

@@ -1,0 +1,46 @@
+using Callvia.Core.Calls;
+using Callvia.Core.Campaigns;
+using Callvia.Core.Leads;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Callvia.Core.Data.Configurations;
+
+internal sealed class CallLogConfiguration : IEntityTypeConfiguration<CallLog>
+{
+    public void Configure(EntityTypeBuilder<CallLog> b)
+    {
+        b.HasOne<Lead>().WithMany().HasForeignKey(c => new { c.ClientId, LeadId = c.LeadId })
+            .HasPrincipalKey(l => new { l.ClientId, l.Id }).OnDelete(DeleteBehavior.Restrict).IsRequired(false);
+        b.HasOne<Campaign>().WithMany().HasForeignKey(c => new { c.ClientId, CampaignId = c.CampaignId })
+            .HasPrincipalKey(c => new { c.ClientId, c.Id }).OnDelete(DeleteBehavior.Restrict).IsRequired(false);
+        b.Property(c => c.ProviderCallId).HasMaxLength(128);
+        b.HasIndex(c => c.ProviderCallId).IsUnique();
+        b.Property(c => c.Direction).HasMaxLength(16);
+        b.Property(c => c.FromNumber).HasMaxLength(20);
+        b.Property(c => c.ToNumber).HasMaxLength(20);
+        b.Property(c => c.DisconnectionReason).HasMaxLength(64);
+        b.Property(c => c.RecordingUrl).HasMaxLength(2048);
+        b.Property(c => c.Sentiment).HasMaxLength(32);
+        b.Property(c => c.Outcome).HasMaxLength(64);
+        b.HasIndex(c => new { c.ClientId, c.StartedAt });
+        b.HasIndex(c => new { c.ClientId, c.LeadId, c.StartedAt });
+        b.HasAlternateKey(c => new { c.ClientId, c.Id });
+    }
+}
+
+internal sealed class UsageRecordConfiguration : IEntityTypeConfiguration<UsageRecord>
+{
+    public void Configure(EntityTypeBuilder<UsageRecord> b)
+    {
+        b.HasOne<CallLog>().WithOne().HasForeignKey<UsageRecord>(u => new { u.ClientId, u.CallLogId })
+            .HasPrincipalKey<CallLog>(c => new { c.ClientId, c.Id }).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Callvia.Core.Billing.Invoice>().WithMany().HasForeignKey(u => new { u.ClientId, InvoiceId = u.InvoiceId })
+            .HasPrincipalKey(i => new { i.ClientId, i.Id }).OnDelete(DeleteBehavior.Restrict).IsRequired(false);
+        b.HasIndex(u => u.CallLogId).IsUnique();
+        b.Property(u => u.RatePerMinute).HasPrecision(10, 4);
+        b.Property(u => u.Cost).HasPrecision(14, 6);
+        b.HasIndex(u => new { u.ClientId, u.OccurredAt });
+        b.HasIndex(u => new { u.ClientId, u.InvoiceId });
+    }
+}

@@ -1,0 +1,46 @@
+using Callvia.Core.Appointments;
+using Callvia.Core.Leads;
+using Callvia.Core.Messaging;
+using Callvia.Core.Tenancy;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Callvia.Core.Data.Configurations;
+
+internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
+{
+    public void Configure(EntityTypeBuilder<Message> b)
+    {
+        b.HasOne<Lead>().WithMany().HasForeignKey(m => new { m.ClientId, LeadId = m.LeadId })
+            .HasPrincipalKey(l => new { l.ClientId, l.Id }).OnDelete(DeleteBehavior.Restrict).IsRequired(false);
+        b.HasOne<Appointment>().WithMany().HasForeignKey(m => new { m.ClientId, AppointmentId = m.AppointmentId })
+            .HasPrincipalKey(a => new { a.ClientId, a.Id }).OnDelete(DeleteBehavior.Restrict).IsRequired(false);
+        b.Property(m => m.Kind).HasMaxLength(32);
+        b.Property(m => m.ToAddress).HasMaxLength(254);
+        b.Property(m => m.FromAddress).HasMaxLength(254);
+        b.Property(m => m.Subject).HasMaxLength(300);
+        b.Property(m => m.Body).HasMaxLength(5000);
+        b.Property(m => m.ProviderMessageId).HasMaxLength(128);
+        b.Property(m => m.Error).HasMaxLength(2000);
+        // A scheduled reminder or sequence step exists once per appointment and channel; manual
+        // messages about an appointment may repeat.
+        b.HasIndex(m => new { m.AppointmentId, m.Kind, m.Channel }).IsUnique()
+            .HasFilter("kind <> 'manual' AND kind <> 'inbound'");
+        b.HasIndex(m => new { m.ClientId, m.CreatedAt });
+        b.HasIndex(m => new { m.ClientId, m.LeadId });
+        b.HasIndex(m => new { m.Status, m.ScheduledFor });
+        b.HasIndex(m => m.ProviderMessageId);
+    }
+}
+
+internal sealed class SuppressionConfiguration : IEntityTypeConfiguration<Suppression>
+{
+    public void Configure(EntityTypeBuilder<Suppression> b)
+    {
+        b.HasOne<Client>().WithMany().HasForeignKey(s => s.ClientId).OnDelete(DeleteBehavior.Restrict);
+        b.Property(s => s.PhoneE164).HasMaxLength(16);
+        b.Property(s => s.Reason).HasMaxLength(500);
+        b.Property(s => s.Source).HasMaxLength(16);
+        b.HasIndex(s => new { s.ClientId, s.PhoneE164 }).IsUnique();
+    }
+}

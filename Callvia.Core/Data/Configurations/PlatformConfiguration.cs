@@ -1,0 +1,36 @@
+using Callvia.Core.Auditing;
+using Callvia.Core.Tenancy;
+using Callvia.Core.Webhooks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Callvia.Core.Data.Configurations;
+
+internal sealed class WebhookEventConfiguration : IEntityTypeConfiguration<WebhookEvent>
+{
+    public void Configure(EntityTypeBuilder<WebhookEvent> b)
+    {
+        b.HasOne<Client>().WithMany().HasForeignKey(e => e.ClientId).OnDelete(DeleteBehavior.Restrict).IsRequired(false);
+        b.Property(e => e.Provider).HasMaxLength(32);
+        b.Property(e => e.ProviderEventKey).HasMaxLength(255);
+        b.Property(e => e.EventType).HasMaxLength(64);
+        b.Property(e => e.Error).HasMaxLength(4000);
+        b.HasIndex(e => new { e.Provider, e.ProviderEventKey }).IsUnique();
+        b.HasIndex(e => new { e.Status, e.ReceivedAt });
+        b.HasIndex(e => new { e.ClientId, e.ReceivedAt });
+    }
+}
+
+internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
+{
+    public void Configure(EntityTypeBuilder<AuditEntry> b)
+    {
+        b.HasOne<Client>().WithMany().HasForeignKey(a => a.ClientId).OnDelete(DeleteBehavior.Restrict).IsRequired(false);
+        b.Property(a => a.Actor).HasMaxLength(256);
+        b.Property(a => a.Action).HasMaxLength(64);
+        b.Property(a => a.Detail).HasMaxLength(4000);
+        b.Property(a => a.IpAddress).HasMaxLength(64);
+        b.HasIndex(a => new { a.ClientId, a.At });
+        b.HasIndex(a => a.At);
+    }
+}

@@ -1,0 +1,31 @@
+using Callvia.Core.Campaigns;
+using Callvia.Core.Tenancy;
+
+namespace Callvia.Core.Leads;
+
+public enum LeadStatus { New, Contacted, Callback, Booked, Dnc }
+
+public class Lead : ITenantOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid ClientId { get; set; }
+    public Guid CampaignId { get; set; }
+    public Campaign? Campaign { get; set; }
+    public string? FirstName { get; set; }
+    public string? LastName { get; set; }
+    /// <summary>Normalized with libphonenumber; unique per campaign.</summary>
+    public required string PhoneE164 { get; set; }
+    /// <summary>The number exactly as the client gave it.</summary>
+    public required string PhoneRaw { get; set; }
+    public string? Email { get; set; }
+    public string? TimeZone { get; set; }
+    public LeadStatus Status { get; set; } = LeadStatus.New;
+    public int Attempts { get; set; }
+    public DateTimeOffset? LastAttemptAt { get; set; }
+    public DateTimeOffset? NextAttemptAt { get; set; }
+    /// <summary>Extra CSV columns, passed to the call agent as variables.</summary>
+    public Dictionary<string, string> CustomFields { get; set; } = [];
+    public DateTimeOffset? OptedOutAt { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}

@@ -1,0 +1,44 @@
+using Callvia.Core.Tenancy;
+
+namespace Callvia.Core.Messaging;
+
+public enum MessageChannel { Sms, Email }
+public enum MessageDirection { Outbound, Inbound }
+public enum MessageStatus { Scheduled, Sent, Delivered, Failed, Cancelled, Simulated, Received }
+
+/// <summary>Well-known kinds; a scheduled kind is unique per appointment and channel.</summary>
+public static class MessageKinds
+{
+    public const string Reminder24h = "reminder_24h";
+    public const string Reminder2h = "reminder_2h";
+    public const string Reminder15m = "reminder_15m";
+    public const string CheckIn = "checkin";
+    public const string Rebook1 = "rebook_1";
+    public const string Rebook2 = "rebook_2";
+    public const string Rebook3 = "rebook_3";
+    public const string Manual = "manual";
+    public const string OptOutConfirmation = "opt_out_confirmation";
+    public const string Inbound = "inbound";
+}
+
+public class Message : ITenantOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid ClientId { get; set; }
+    public Guid? LeadId { get; set; }
+    public Guid? AppointmentId { get; set; }
+    public required string Kind { get; set; }
+    public MessageChannel Channel { get; set; }
+    public MessageDirection Direction { get; set; } = MessageDirection.Outbound;
+    public MessageStatus Status { get; set; } = MessageStatus.Scheduled;
+    public required string ToAddress { get; set; }
+    public string? FromAddress { get; set; }
+    public string? Subject { get; set; }
+    public required string Body { get; set; }
+    public DateTimeOffset? ScheduledFor { get; set; }
+    public DateTimeOffset? SentAt { get; set; }
+    public string? ProviderMessageId { get; set; }
+    public string? Error { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}

@@ -1,0 +1,41 @@
+using Callvia.Core.Auditing;
+using Callvia.Core.Data;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using System.Security.Claims;
+
+namespace Callvia.Core.Tenancy;
+
+/// <summary>
+/// The one way to work across tenants (agency console, job sweeps). It runs the work in a fresh DI
+/// scope whose database session sees every client, and writes who did what to <c>audit_log</c> first,
+/// in the same scope. Nothing else can enter the agency scope.
+/// </summary>
+public sealed class AgencyAccess(IServiceScopeFactory scopes, IHttpContextAccessor http, TimeProvider clock)
+{
+    public async Task<T> RunAsync<T>(string action, Func<CallviaDbContext, IServiceProvider, Task<T>> work,
+        Guid? clientId = null, string? detail = null, string? actor = null, CancellationToken ct = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().EnterAgencyScope();
+        var db = scope.ServiceProvider.GetRequiredService<CallviaDbContext>();
+        var user = http.HttpContext?.User;
+        db.AuditLog.Add(new AuditEntry
+        {
+            ClientId = clientId,
+            ActorUserId = Guid.TryParse(user?.FindFirstValue(ClaimTypes.NameIdentifier), out var uid) ? uid : null,
+            Actor = actor ?? user?.FindFirstValue(ClaimTypes.Email) ?? user?.Identity?.Name ?? "system",
+            Action = action,
+            Detail = detail,
+            IpAddress = http.HttpContext?.Connection.RemoteIpAddress?.ToString(),
+            At = clock.GetUtcNow(),
+        });
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+        return await work(db, scope.ServiceProvider);
+    }
+
+    public Task RunAsync(string action, Func<CallviaDbContext, IServiceProvider, Task> work,
+        Guid? clientId = null, string? detail = null, string? actor = null, CancellationToken ct = default) =>
+        RunAsync<bool>(action, async (db, sp) => { await work(db, sp); return true; }, clientId, detail, actor, ct);
+}
