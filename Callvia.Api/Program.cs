@@ -1,1 +1,3 @@
-var b = WebApplication.CreateBuilder(args); b.Build().Run();
+using Callvia.Api.Hosting;
+
+await ApiApp.Build(args).RunAsync();

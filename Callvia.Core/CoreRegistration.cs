@@ -39,6 +39,7 @@ public static class CoreRegistration
         services.AddSingleton<AgencyAccess>();
         services.AddScoped<IAuthorizationHandler, SameTenantHandler>();
         services.AddScoped<Identity.PartnerApps>();
+        services.AddScoped<Identity.TenantSignIn>();
         services.AddScoped<Seeding.DemoSeeder>();
         services.AddOptions<Seeding.DemoSeedOptions>().Bind(builder.Configuration.GetSection(Seeding.DemoSeedOptions.Section));
 

@@ -1,1 +1,3 @@
-var b = WebApplication.CreateBuilder(args); b.Build().Run();
+using Callvia.Portal.Hosting;
+
+await PortalApp.Build(args).RunAsync();

@@ -2,7 +2,6 @@ using Callvia.Core.Auditing;
 using Callvia.Core.Data;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using System.Security.Claims;
 
 namespace Callvia.Core.Tenancy;
 
@@ -19,18 +18,7 @@ public sealed class AgencyAccess(IServiceScopeFactory scopes, IHttpContextAccess
         await using var scope = scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<TenantContext>().EnterAgencyScope();
         var db = scope.ServiceProvider.GetRequiredService<CallviaDbContext>();
-        var user = http.HttpContext?.User;
-        db.AuditLog.Add(new AuditEntry
-        {
-            ClientId = clientId,
-            ActorUserId = Guid.TryParse(user?.FindFirstValue(ClaimTypes.NameIdentifier), out var uid) ? uid : null,
-            Actor = actor ?? user?.FindFirstValue(ClaimTypes.Email) ?? user?.Identity?.Name ?? "system",
-            Action = action,
-            Detail = detail,
-            IpAddress = http.HttpContext?.Connection.RemoteIpAddress?.ToString(),
-            At = clock.GetUtcNow(),
-        });
-        await db.SaveChangesAsync(ct);
+        await Audit.WriteAsync(db, http.HttpContext, clock, action, clientId, detail, actor, ct);
         db.ChangeTracker.Clear();
         return await work(db, scope.ServiceProvider);
     }

@@ -20,7 +20,8 @@ public sealed class TenantResolutionMiddleware(RequestDelegate next, IOptions<Te
     public async Task InvokeAsync(HttpContext http)
     {
         var tenantContext = http.RequestServices.GetRequiredService<TenantContext>();
-        var anyHost = http.GetEndpoint()?.Metadata.GetMetadata<AnyHostAttribute>() is not null;
+        var anyHost = http.GetEndpoint()?.Metadata.GetMetadata<AnyHostAttribute>() is not null
+                      || http.Request.Path.StartsWithSegments("/health") || http.Request.Path.StartsWithSegments("/alive");
         var (kind, slug) = HostParser.Parse(http.Request.Host.Host, options.Value.RootDomain);
         switch (kind)
         {

@@ -1,0 +1,27 @@
+using Callvia.Api.GraphQL;
+using Callvia.Core.Campaigns;
+using GraphQL.Types;
+
+namespace Callvia.Api.Campaigns;
+
+public sealed class CampaignGraphType : ObjectGraphType<Campaign>
+{
+    public const string TypeName = "Campaign";
+
+    public CampaignGraphType()
+    {
+        Name = TypeName;
+        Interface<NodeInterface>();
+        IsTypeOf = o => o is Campaign;
+        Field<NonNullGraphType<IdGraphType>>("id").Resolve(c => GlobalId.Encode(TypeName, c.Source.Id));
+        Field(c => c.Name);
+        Field(c => c.Description, nullable: true);
+        Field<NonNullGraphType<CampaignStatusGraphType>>("status").Resolve(c => c.Source.Status);
+        Field<NonNullGraphType<DateTimeGraphType>>("createdAt").Resolve(c => c.Source.CreatedAt);
+    }
+}
+
+public sealed class CampaignStatusGraphType : EnumerationGraphType<CampaignStatus>
+{
+    public CampaignStatusGraphType() => Name = "CampaignStatus";
+}

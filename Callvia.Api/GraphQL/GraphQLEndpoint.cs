@@ -1,0 +1,125 @@
+using System.Net;
+using Callvia.Api.Auth;
+using GraphQL;
+using GraphQL.Transport;
+using GraphQL.Types;
+using GraphQL.Validation;
+using GraphQLParser.AST;
+using Microsoft.AspNetCore.Authorization;
+
+namespace Callvia.Api.GraphQL;
+
+/// <summary>
+/// GraphQL over HTTP: <c>POST /graphql</c> (application/json) and <c>GET /graphql</c> for queries.
+/// Authentication and the tenant check are done here (not by the fallback policy) so that refusals
+/// come back in GraphQL's own error shape with <c>extensions.code</c>.
+/// </summary>
+public static class GraphQLEndpoint
+{
+    private const long MaxBodyBytes = 256 * 1024;
+
+    public static void MapGraphQLEndpoint(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/graphql", PostAsync).AllowAnonymous();
+        app.MapGet("/graphql", GetAsync).AllowAnonymous();
+    }
+
+    private static async Task PostAsync(HttpContext http, IGraphQLTextSerializer serializer)
+    {
+        if (!(http.Request.ContentType ?? "").StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            await WriteErrorAsync(http, serializer, HttpStatusCode.UnsupportedMediaType, "Send the request as application/json.", "BAD_REQUEST");
+            return;
+        }
+        if (http.Request.ContentLength > MaxBodyBytes)
+        {
+            await WriteErrorAsync(http, serializer, HttpStatusCode.RequestEntityTooLarge, $"The request body is over {MaxBodyBytes} bytes.", "BAD_REQUEST");
+            return;
+        }
+        GraphQLRequest? request;
+        try
+        {
+            request = await serializer.ReadAsync<GraphQLRequest>(http.Request.Body, http.RequestAborted);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or FormatException)
+        {
+            await WriteErrorAsync(http, serializer, HttpStatusCode.BadRequest, "The request body is not valid JSON: " + e.Message, "BAD_REQUEST");
+            return;
+        }
+        await ExecuteAsync(http, serializer, request, allowMutations: true);
+    }
+
+    private static Task GetAsync(HttpContext http, IGraphQLTextSerializer serializer)
+    {
+        var q = http.Request.Query;
+        var request = new GraphQLRequest
+        {
+            Query = q["query"],
+            OperationName = q["operationName"],
+            Variables = string.IsNullOrEmpty(q["variables"]) ? null : serializer.Deserialize<Inputs>(q["variables"]),
+        };
+        return ExecuteAsync(http, serializer, request, allowMutations: false);
+    }
+
+    private static async Task ExecuteAsync(HttpContext http, IGraphQLTextSerializer serializer, GraphQLRequest? request, bool allowMutations)
+    {
+        var auth = await http.RequestServices.GetRequiredService<IAuthorizationService>()
+            .AuthorizeAsync(await AuthenticateAsync(http), null, new Core.Tenancy.SameTenantRequirement());
+        if (!auth.Succeeded)
+        {
+            var signedIn = http.User.Identity?.IsAuthenticated == true;
+            await WriteErrorAsync(http, serializer,
+                signedIn ? HttpStatusCode.Forbidden : HttpStatusCode.Unauthorized,
+                signedIn ? "This credential does not belong to this host's client." : "Authentication is required: send a bearer token or sign in.",
+                signedIn ? "FORBIDDEN" : "UNAUTHENTICATED");
+            return;
+        }
+        if (string.IsNullOrWhiteSpace(request?.Query))
+        {
+            await WriteErrorAsync(http, serializer, HttpStatusCode.BadRequest, "The request has no query.", "BAD_REQUEST");
+            return;
+        }
+
+        var result = await http.RequestServices.GetRequiredService<IDocumentExecuter>().ExecuteAsync(o =>
+        {
+            o.Schema = http.RequestServices.GetRequiredService<ISchema>();
+            o.Query = request.Query;
+            o.OperationName = request.OperationName;
+            o.Variables = request.Variables;
+            o.Extensions = request.Extensions;
+            o.RequestServices = http.RequestServices;
+            o.User = http.User;
+            o.CancellationToken = http.RequestAborted;
+            if (!allowMutations)
+                o.ValidationRules = DocumentValidator.CoreRules.Append(new GetOnlyQueriesRule());
+        });
+        // A document that does not parse or validate never executed: that is the caller's error.
+        http.Response.StatusCode = result.Executed ? 200 : 400;
+        http.Response.ContentType = "application/graphql-response+json; charset=utf-8";
+        await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
+    }
+
+    private static async Task<System.Security.Claims.ClaimsPrincipal> AuthenticateAsync(HttpContext http)
+    {
+        var result = await Microsoft.AspNetCore.Authentication.AuthenticationHttpContextExtensions.AuthenticateAsync(http, ApiAuth.Scheme);
+        if (result.Succeeded) http.User = result.Principal;
+        return http.User;
+    }
+
+    private static Task WriteErrorAsync(HttpContext http, IGraphQLTextSerializer serializer, HttpStatusCode status, string message, string code)
+    {
+        http.Response.StatusCode = (int)status;
+        http.Response.ContentType = "application/graphql-response+json; charset=utf-8";
+        var result = new ExecutionResult { Errors = [new ExecutionError(message) { Code = code }] };
+        return serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
+    }
+
+    /// <summary>GET may not change anything: mutations only over POST.</summary>
+    private sealed class GetOnlyQueriesRule : ValidationRuleBase
+    {
+        public override ValueTask<INodeVisitor?> GetPreNodeVisitorAsync(ValidationContext context) =>
+            new(context.Operation.Operation == OperationType.Query ? null
+                : new MatchingNodeVisitor<GraphQLOperationDefinition>((op, ctx) =>
+                    ctx.ReportError(new ValidationError("Only queries may be sent with GET; use POST."))));
+    }
+}

@@ -1,0 +1,65 @@
+using Callvia.Api.Campaigns;
+using Callvia.Api.Tenancy;
+using Callvia.Core.Campaigns;
+using Callvia.Core.Data;
+using Callvia.Core.Tenancy;
+using GraphQL;
+using GraphQL.Types;
+using Microsoft.EntityFrameworkCore;
+
+namespace Callvia.Api.GraphQL;
+
+/// <summary>
+/// The root query. Every resolver reads through the request's <see cref="CallviaDbContext"/>, which
+/// only ever sees the host tenant's rows: another client's id resolves to null, like an unknown one.
+/// </summary>
+public sealed class QueryType : ObjectGraphType
+{
+    public QueryType()
+    {
+        Name = "Query";
+
+        Field<NonNullGraphType<ClientGraphType>>("client")
+            .Description("The client (tenant) of the host.")
+            .ResolveAsync(async ctx =>
+            {
+                var tenant = ctx.RequestServices!.GetRequiredService<TenantContext>();
+                if (tenant.ClientId is not { } id)
+                    throw new ExecutionError("There is no client on this host.") { Code = "NOT_FOUND" };
+                return await Db(ctx).Clients.AsNoTracking().SingleAsync(c => c.Id == id, ctx.CancellationToken);
+            });
+
+        // A client has tens of campaigns, not thousands: a plain list (see docs/api.md).
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<CampaignGraphType>>>>("campaigns")
+            .Argument<CampaignStatusGraphType>("status")
+            .ResolveAsync(async ctx =>
+            {
+                var query = Db(ctx).Campaigns.AsNoTracking();
+                if (ctx.GetArgument<CampaignStatus?>("status") is { } status)
+                    query = query.Where(c => c.Status == status);
+                return await query.OrderBy(c => c.CreatedAt).ThenBy(c => c.Id).ToListAsync(ctx.CancellationToken);
+            });
+
+        Field<CampaignGraphType>("campaign")
+            .Argument<NonNullGraphType<IdGraphType>>("id")
+            .ResolveAsync(async ctx => GlobalId.Decode(ctx.GetArgument<string>("id"), CampaignGraphType.TypeName) is { } id
+                ? await Db(ctx).Campaigns.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ctx.CancellationToken)
+                : null);
+
+        Field<NodeInterface>("node")
+            .Argument<NonNullGraphType<IdGraphType>>("id")
+            .ResolveAsync(async ctx =>
+            {
+                if (!GlobalId.TryDecode(ctx.GetArgument<string>("id"), out var type, out var id)) return null;
+                var db = Db(ctx);
+                return type switch
+                {
+                    CampaignGraphType.TypeName => await db.Campaigns.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ctx.CancellationToken),
+                    ClientGraphType.TypeName => await db.Clients.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ctx.CancellationToken),
+                    _ => (object?)null,
+                };
+            });
+    }
+
+    private static CallviaDbContext Db(IResolveFieldContext ctx) => ctx.RequestServices!.GetRequiredService<CallviaDbContext>();
+}

@@ -1,0 +1,45 @@
+using Callvia.Core;
+using Callvia.Core.Identity;
+using Callvia.Core.Tenancy;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Identity;
+
+namespace Callvia.Portal.Hosting;
+
+public static class PortalApp
+{
+    /// <summary>Builds the portal; tests pass <paramref name="configure"/> to adjust configuration.</summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // Razor Pages are found through the application name, also when a test hosts the portal.
+            ApplicationName = typeof(PortalApp).Assembly.GetName().Name,
+        });
+        configure?.Invoke(builder);
+        builder.AddServiceDefaults();
+        builder.AddCallviaCore();
+        builder.Services.AddCallviaIdentity(browserRedirects: true);
+        builder.Services.AddAuthorizationBuilder().AddCallviaPolicies(IdentityConstants.ApplicationScheme);
+        builder.Services.AddRazorPages(o =>
+        {
+            o.Conventions.AllowAnonymousToFolder("/Account");
+            o.Conventions.AuthorizeFolder("/Admin", CallviaPolicies.Agency);
+        });
+        builder.Services.Configure<ForwardedHeadersOptions>(o =>
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost);
+
+        var app = builder.Build();
+        app.UseForwardedHeaders();
+        if (!app.Environment.IsDevelopment())
+            app.UseExceptionHandler("/Error");
+        app.UseRouting();
+        app.UseTenantResolution(htmlErrors: true);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapDefaultEndpoints();
+        app.MapRazorPages();
+        return app;
+    }
+}
