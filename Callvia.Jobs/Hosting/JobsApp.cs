@@ -14,19 +14,13 @@ public static class JobsApp
     /// <summary>Builds the jobs service; tests pass <paramref name="configure"/> to adjust configuration.</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            Args = args,
-            ApplicationName = typeof(JobsApp).Assembly.GetName().Name,
-        });
-        configure?.Invoke(builder);
-        builder.AddServiceDefaults();
-        builder.AddCallviaCore();
+        var builder = CallviaWebHost.CreateBuilder(typeof(JobsApp), args, configure);
         builder.Services.AddCallviaIdentity(browserRedirects: false);
         builder.Services.AddAuthorizationBuilder().AddCallviaPolicies(IdentityConstants.ApplicationScheme);
         builder.AddCallviaHangfire(runServer: true);
 
         var app = builder.Build();
+        app.UseForwardedHeaders();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();

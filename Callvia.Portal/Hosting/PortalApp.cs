@@ -1,7 +1,6 @@
 using Callvia.Core;
 using Callvia.Core.Identity;
 using Callvia.Core.Tenancy;
-using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 
 namespace Callvia.Portal.Hosting;
@@ -11,15 +10,7 @@ public static class PortalApp
     /// <summary>Builds the portal; tests pass <paramref name="configure"/> to adjust configuration.</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            Args = args,
-            // Razor Pages are found through the application name, also when a test hosts the portal.
-            ApplicationName = typeof(PortalApp).Assembly.GetName().Name,
-        });
-        configure?.Invoke(builder);
-        builder.AddServiceDefaults();
-        builder.AddCallviaCore();
+        var builder = CallviaWebHost.CreateBuilder(typeof(PortalApp), args, configure);
         builder.Services.AddCallviaIdentity(browserRedirects: true);
         builder.Services.AddAuthorizationBuilder().AddCallviaPolicies(IdentityConstants.ApplicationScheme);
         builder.Services.AddRazorPages(o =>
@@ -27,8 +18,6 @@ public static class PortalApp
             o.Conventions.AllowAnonymousToFolder("/Account");
             o.Conventions.AuthorizeFolder("/Admin", CallviaPolicies.Agency);
         });
-        builder.Services.Configure<ForwardedHeadersOptions>(o =>
-            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost);
 
         var app = builder.Build();
         app.UseForwardedHeaders();

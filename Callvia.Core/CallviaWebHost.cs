@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Callvia.Core;
+
+/// <summary>What every service's builder starts with; the services add their own parts on top.</summary>
+public static class CallviaWebHost
+{
+    /// <param name="app">A type of the service's assembly: its name is the application name, so Razor Pages
+    /// and controllers are found also when a test hosts the service.</param>
+    /// <param name="configure">Runs before anything reads configuration (tests add theirs here).</param>
+    public static WebApplicationBuilder CreateBuilder(Type app, string[] args, Action<WebApplicationBuilder>? configure)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ApplicationName = app.Assembly.GetName().Name,
+        });
+        configure?.Invoke(builder);
+        builder.AddServiceDefaults();
+        builder.AddCallviaCore();
+        // TLS ends at the ingress in front of the services; trust its forwarded scheme and host.
+        builder.Services.Configure<ForwardedHeadersOptions>(o =>
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost);
+        return builder;
+    }
+}
