@@ -41,6 +41,9 @@ public static class CoreRegistration
         services.AddScoped<Identity.PartnerApps>();
         services.AddScoped<Identity.TenantSignIn>();
         services.AddScoped<Seeding.DemoSeeder>();
+        services.AddScoped<Leads.Import.LeadImporter>();
+        services.AddScoped<Leads.Import.LeadImports>();
+        services.AddOptions<Leads.Import.LeadImportOptions>().Bind(builder.Configuration.GetSection(Leads.Import.LeadImportOptions.Section));
         services.AddOptions<Seeding.DemoSeedOptions>().Bind(builder.Configuration.GetSection(Seeding.DemoSeedOptions.Section));
 
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(dbConnection) { Name = DatabaseConnectionName }.Build());

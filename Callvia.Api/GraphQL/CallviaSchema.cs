@@ -9,11 +9,13 @@ namespace Callvia.Api.GraphQL;
 
 public sealed class CallviaSchema : Schema
 {
-    public CallviaSchema(IServiceProvider services, QueryType query) : base(services)
+    public CallviaSchema(IServiceProvider services, QueryType query, MutationType mutation) : base(services)
     {
         Query = query;
+        Mutation = mutation;
         RegisterType(typeof(ClientGraphType));
         RegisterType(typeof(CampaignGraphType));
+        RegisterType(typeof(Leads.LeadImportGraphType));
     }
 }
 

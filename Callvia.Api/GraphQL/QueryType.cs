@@ -1,4 +1,6 @@
 using Callvia.Api.Campaigns;
+using Callvia.Api.Leads;
+using Callvia.Core.Leads.Import;
 using Callvia.Api.Tenancy;
 using Callvia.Core.Campaigns;
 using Callvia.Core.Data;
@@ -46,6 +48,12 @@ public sealed class QueryType : ObjectGraphType
                 ? await Db(ctx).Campaigns.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ctx.CancellationToken)
                 : null);
 
+        Field<LeadImportGraphType>("leadImport")
+            .Argument<NonNullGraphType<IdGraphType>>("id")
+            .ResolveAsync(async ctx => GlobalId.Decode(ctx.GetArgument<string>("id"), LeadImportGraphType.TypeName) is { } id
+                ? await ctx.RequestServices!.GetRequiredService<LeadImports>().ViewAsync(id, ctx.CancellationToken)
+                : null);
+
         Field<NodeInterface>("node")
             .Argument<NonNullGraphType<IdGraphType>>("id")
             .ResolveAsync(async ctx =>
@@ -56,6 +64,7 @@ public sealed class QueryType : ObjectGraphType
                 {
                     CampaignGraphType.TypeName => await db.Campaigns.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ctx.CancellationToken),
                     ClientGraphType.TypeName => await db.Clients.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ctx.CancellationToken),
+                    LeadImportGraphType.TypeName => await ctx.RequestServices!.GetRequiredService<LeadImports>().ViewAsync(id, ctx.CancellationToken),
                     _ => (object?)null,
                 };
             });

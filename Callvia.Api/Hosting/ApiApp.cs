@@ -1,5 +1,6 @@
 using Callvia.Api.Auth;
 using Callvia.Api.GraphQL;
+using Callvia.Api.Leads;
 using Callvia.Core;
 using Callvia.Core.Tenancy;
 
@@ -26,6 +27,7 @@ public static class ApiApp
         app.MapDefaultEndpoints();
         app.MapTokenEndpoint();
         app.MapGraphQLEndpoint();
+        app.MapLeadImportApi();
         return app;
     }
 }

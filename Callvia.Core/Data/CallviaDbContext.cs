@@ -29,6 +29,9 @@ public class CallviaDbContext(DbContextOptions<CallviaDbContext> options, Tenant
     public DbSet<Client> Clients => Set<Client>();
     public DbSet<Campaign> Campaigns => Set<Campaign>();
     public DbSet<Lead> Leads => Set<Lead>();
+    public DbSet<Leads.Import.LeadImport> LeadImports => Set<Leads.Import.LeadImport>();
+    public DbSet<Leads.Import.LeadImportIssue> LeadImportIssues => Set<Leads.Import.LeadImportIssue>();
+    public DbSet<CampaignLeadCount> CampaignLeadCounts => Set<CampaignLeadCount>();
     public DbSet<CallLog> CallLogs => Set<CallLog>();
     public DbSet<UsageRecord> UsageRecords => Set<UsageRecord>();
     public DbSet<Appointment> Appointments => Set<Appointment>();

@@ -32,6 +32,9 @@ public sealed class RowLevelSecurityShould(CallviaFixture fixture)
         ["user_logins"] = "user_id IN (SELECT id FROM users WHERE client_id = '{0}')",
         ["user_tokens"] = "user_id IN (SELECT id FROM users WHERE client_id = '{0}')",
         ["openiddict_applications"] = "owner_client_id = '{0}'",
+        ["campaign_lead_counts"] = "client_id = '{0}'",
+        ["lead_imports"] = "client_id = '{0}'",
+        ["lead_import_issues"] = "client_id = '{0}'",
         ["openiddict_authorizations"] = "application_id IN (SELECT id FROM openiddict_applications WHERE owner_client_id = '{0}')",
         ["openiddict_tokens"] = "application_id IN (SELECT id FROM openiddict_applications WHERE owner_client_id = '{0}')",
     };
@@ -111,10 +114,15 @@ public sealed class RowLevelSecurityShould(CallviaFixture fixture)
         foreach (var (table, column) in tables)
         {
             // a copy of one of A's rows, re-labelled as B's
-            var newId = table == "audit_log" ? "(SELECT max(id) + 1000 FROM audit_log)" : "gen_random_uuid()";
+            var newId = table switch
+            {
+                "audit_log" => ", id = (SELECT max(id) + 1000 FROM audit_log)",
+                "campaign_lead_counts" or "lead_import_issues" => "", // keyed by their parents
+                _ => ", id = gen_random_uuid()",
+            };
             var insert = await Assert.ThrowsAsync<PostgresException>(() => Sql.ExecAsync(app, $"""
                 CREATE TEMP TABLE copy_row AS SELECT * FROM {table} WHERE {column} = '{a.Id}' LIMIT 1;
-                UPDATE copy_row SET {column} = '{b.Id}', id = {newId};
+                UPDATE copy_row SET {column} = '{b.Id}'{newId};
                 INSERT INTO {table} SELECT * FROM copy_row;
                 """));
             Assert.True(insert.SqlState == PostgresErrorCodes.InsufficientPrivilege, $"{table} insert: {insert.MessageText}");

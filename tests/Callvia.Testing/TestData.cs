@@ -58,6 +58,9 @@ public static class TestData
             db.Suppressions.Add(new Suppression { ClientId = client.Id, PhoneE164 = "+12025550199", Source = "manual" });
             db.Milestones.Add(new Milestone { ClientId = client.Id, Number = 1, ShownCount = 25, Amount = 2000m, InvoiceId = invoice.Id, ReachedAt = now });
             db.Events.Add(new WebhookEvent { ClientId = client.Id, Provider = "retell", ProviderEventKey = "evt_" + slug, EventType = "call_ended", Payload = "{}", ReceivedAt = now });
+            var import = new Core.Leads.Import.LeadImport { ClientId = client.Id, CampaignId = campaigns[0].Id, Status = Core.Leads.Import.LeadImportStatus.Completed, RowsRead = 2, Imported = 1, Rejected = 1 };
+            db.LeadImports.Add(import);
+            db.LeadImportIssues.Add(new Core.Leads.Import.LeadImportIssue { ClientId = client.Id, ImportId = import.Id, Line = 3, Kind = Core.Leads.Import.LeadImportIssueKind.Rejected, Reason = "phone is missing" });
             db.AuditLog.Add(new Core.Auditing.AuditEntry { ClientId = client.Id, Actor = "test", Action = "test.tenant_row", At = now });
             await db.SaveChangesAsync();
 

@@ -622,6 +622,34 @@ namespace Callvia.Core.Data.Migrations
                     b.ToTable("campaigns", (string)null);
                 });
 
+            modelBuilder.Entity("Callvia.Core.Campaigns.CampaignLeadCount", b =>
+                {
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_id");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint")
+                        .HasColumnName("count");
+
+                    b.HasKey("CampaignId", "Status")
+                        .HasName("pk_campaign_lead_counts");
+
+                    b.HasIndex("ClientId", "CampaignId")
+                        .HasDatabaseName("ix_campaign_lead_counts_client_id_campaign_id");
+
+                    b.ToTable("campaign_lead_counts", (string)null);
+                });
+
             modelBuilder.Entity("Callvia.Core.Identity.AppRole", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1025,6 +1053,137 @@ namespace Callvia.Core.Data.Migrations
                         .HasDatabaseName("ix_openiddict_tokens_application_id_status_subject_type");
 
                     b.ToTable("openiddict_tokens", (string)null);
+                });
+
+            modelBuilder.Entity("Callvia.Core.Leads.Import.LeadImport", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("BytesReceived")
+                        .HasColumnType("bigint")
+                        .HasColumnName("bytes_received");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("created_by");
+
+                    b.Property<int>("Duplicates")
+                        .HasColumnType("integer")
+                        .HasColumnName("duplicates");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("error");
+
+                    b.Property<string>("FileName")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("file_name");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<int>("Imported")
+                        .HasColumnType("integer")
+                        .HasColumnName("imported");
+
+                    b.Property<int>("Rejected")
+                        .HasColumnType("integer")
+                        .HasColumnName("rejected");
+
+                    b.Property<int>("RowsRead")
+                        .HasColumnType("integer")
+                        .HasColumnName("rows_read");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.Property<int>("Suppressed")
+                        .HasColumnType("integer")
+                        .HasColumnName("suppressed");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_lead_imports");
+
+                    b.HasAlternateKey("ClientId", "Id")
+                        .HasName("ak_lead_imports_client_id_id");
+
+                    b.HasIndex("ClientId", "CampaignId")
+                        .HasDatabaseName("ix_lead_imports_client_id_campaign_id");
+
+                    b.HasIndex("ClientId", "CreatedAt")
+                        .HasDatabaseName("ix_lead_imports_client_id_created_at");
+
+                    b.ToTable("lead_imports", (string)null);
+                });
+
+            modelBuilder.Entity("Callvia.Core.Leads.Import.LeadImportIssue", b =>
+                {
+                    b.Property<Guid>("ImportId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("import_id");
+
+                    b.Property<int>("Line")
+                        .HasColumnType("integer")
+                        .HasColumnName("line");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Value")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("value");
+
+                    b.HasKey("ImportId", "Line")
+                        .HasName("pk_lead_import_issues");
+
+                    b.HasIndex("ClientId", "ImportId")
+                        .HasDatabaseName("ix_lead_import_issues_client_id_import_id");
+
+                    b.ToTable("lead_import_issues", (string)null);
                 });
 
             modelBuilder.Entity("Callvia.Core.Leads.Lead", b =>
@@ -1703,6 +1862,17 @@ namespace Callvia.Core.Data.Migrations
                         .HasConstraintName("fk_campaigns_clients_client_id");
                 });
 
+            modelBuilder.Entity("Callvia.Core.Campaigns.CampaignLeadCount", b =>
+                {
+                    b.HasOne("Callvia.Core.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId", "CampaignId")
+                        .HasPrincipalKey("ClientId", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_campaign_lead_counts_campaigns_client_id_campaign_id");
+                });
+
             modelBuilder.Entity("Callvia.Core.Identity.AppUser", b =>
                 {
                     b.HasOne("Callvia.Core.Tenancy.Client", null)
@@ -1746,6 +1916,28 @@ namespace Callvia.Core.Data.Migrations
                     b.Navigation("Application");
 
                     b.Navigation("Authorization");
+                });
+
+            modelBuilder.Entity("Callvia.Core.Leads.Import.LeadImport", b =>
+                {
+                    b.HasOne("Callvia.Core.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId", "CampaignId")
+                        .HasPrincipalKey("ClientId", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_lead_imports_campaigns_client_id_campaign_id");
+                });
+
+            modelBuilder.Entity("Callvia.Core.Leads.Import.LeadImportIssue", b =>
+                {
+                    b.HasOne("Callvia.Core.Leads.Import.LeadImport", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId", "ImportId")
+                        .HasPrincipalKey("ClientId", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_lead_import_issues_lead_imports_client_id_import_id");
                 });
 
             modelBuilder.Entity("Callvia.Core.Leads.Lead", b =>

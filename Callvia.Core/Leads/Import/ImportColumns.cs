@@ -1,0 +1,58 @@
+namespace Callvia.Core.Leads.Import;
+
+/// <summary>
+/// Which CSV column feeds which lead field, matched by header case-insensitively with the common
+/// aliases; every other column is kept as a custom field (a variable for the call agent).
+/// </summary>
+public sealed class ImportColumns
+{
+    private static readonly Dictionary<string, string> Aliases = BuildAliases(new()
+    {
+        ["phone"] = ["phone", "phone_number", "phonenumber", "phone_no", "mobile", "mobile_phone", "mobile_number", "cell", "cell_phone", "cellphone", "telephone", "tel"],
+        ["first_name"] = ["first_name", "firstname", "first", "given_name", "fname"],
+        ["last_name"] = ["last_name", "lastname", "last", "surname", "family_name", "lname"],
+        ["name"] = ["name", "full_name", "fullname", "contact_name"],
+        ["email"] = ["email", "email_address", "e_mail", "emailaddress", "mail"],
+        ["time_zone"] = ["time_zone", "timezone", "tz"],
+    });
+
+    public const int MaxCustomFields = 50;
+
+    public int Phone { get; private init; } = -1;
+    public int FirstName { get; private init; } = -1;
+    public int LastName { get; private init; } = -1;
+    public int Name { get; private init; } = -1;
+    public int Email { get; private init; } = -1;
+    public int TimeZone { get; private init; } = -1;
+    /// <summary>(column index, field name) of the columns kept as custom fields.</summary>
+    public IReadOnlyList<(int Index, string Name)> Custom { get; private init; } = [];
+    public IReadOnlyList<string> Headers { get; private init; } = [];
+
+    public static ImportColumns Map(IReadOnlyList<string> headers)
+    {
+        var found = new Dictionary<string, int>();
+        var custom = new List<(int, string)>();
+        var customNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < headers.Count; i++)
+        {
+            var header = headers[i].Trim();
+            if (Aliases.TryGetValue(Normalize(header), out var field) && found.TryAdd(field, i))
+                continue;
+            if (header.Length == 0 || custom.Count >= MaxCustomFields || !customNames.Add(header))
+                continue;
+            custom.Add((i, header.Length > 64 ? header[..64] : header));
+        }
+        int At(string field) => found.GetValueOrDefault(field, -1);
+        return new ImportColumns
+        {
+            Phone = At("phone"), FirstName = At("first_name"), LastName = At("last_name"), Name = At("name"),
+            Email = At("email"), TimeZone = At("time_zone"), Custom = custom, Headers = headers.ToList(),
+        };
+    }
+
+    private static string Normalize(string header) =>
+        new string(header.ToLowerInvariant().Select(c => c is ' ' or '-' or '.' ? '_' : c).ToArray()).Trim('_');
+
+    private static Dictionary<string, string> BuildAliases(Dictionary<string, string[]> fields) =>
+        fields.SelectMany(f => f.Value.Select(alias => (alias, f.Key))).ToDictionary(x => x.alias, x => x.Key);
+}

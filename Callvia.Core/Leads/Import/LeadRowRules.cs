@@ -1,0 +1,116 @@
+namespace Callvia.Core.Leads.Import;
+
+/// <summary>A lead ready to be staged, or the reason its row was rejected.</summary>
+public sealed record LeadRow(
+    int Line, Guid Id, string? FirstName, string? LastName, string PhoneE164, string PhoneRaw,
+    string? Email, string? TimeZone, string? CustomFieldsJson);
+
+public sealed record RowRejection(int Line, string Reason, string? Value);
+
+/// <summary>The import's rules for one row: phone required and valid, email valid, lengths bounded, time zone known.</summary>
+public static class LeadRowRules
+{
+    public const int MaxName = 100, MaxEmail = 254, MaxPhoneRaw = 64, MaxCustomValue = 1000;
+
+    public static object Apply(int line, IReadOnlyList<string> fields, ImportColumns columns, string region, string? recordError)
+    {
+        if (recordError is not null)
+            return new RowRejection(line, "malformed row: " + recordError, null);
+        if (fields.Count > columns.Headers.Count && fields.Skip(columns.Headers.Count).Any(f => f.Length > 0))
+            return new RowRejection(line, $"the row has {fields.Count} fields, the header {columns.Headers.Count}", null);
+
+        string? Get(int index) => index >= 0 && index < fields.Count && fields[index].Length > 0 ? fields[index] : null;
+
+        var phoneRaw = Get(columns.Phone);
+        if (phoneRaw is null)
+            return new RowRejection(line, "phone is missing", null);
+        if (phoneRaw.Length > MaxPhoneRaw)
+            return new RowRejection(line, $"phone is longer than {MaxPhoneRaw} characters", phoneRaw[..MaxPhoneRaw]);
+
+        var firstName = Get(columns.FirstName);
+        var lastName = Get(columns.LastName);
+        if (firstName is null && lastName is null && Get(columns.Name) is { } fullName)
+        {
+            var space = fullName.IndexOf(' ');
+            (firstName, lastName) = space < 0 ? (fullName, null) : (fullName[..space], fullName[(space + 1)..].Trim());
+        }
+        if (firstName?.Length > MaxName || lastName?.Length > MaxName)
+            return new RowRejection(line, $"a name is longer than {MaxName} characters", null);
+
+        var email = Get(columns.Email);
+        if (email is not null && !IsEmail(email))
+            return new RowRejection(line, "email is not a valid address", Clip(email));
+
+        string? zone = null;
+        if (Get(columns.TimeZone) is { } givenZone)
+        {
+            zone = ToIanaZone(givenZone);
+            if (zone is null)
+                return new RowRejection(line, "time zone is not a known IANA zone", Clip(givenZone));
+        }
+
+        var phone = PhoneNumbers.Normalize(phoneRaw, region, withTimeZone: zone is null);
+        if (phone is null)
+            return new RowRejection(line, $"phone is not a valid number (region {region})", phoneRaw);
+
+        string? custom = null;
+        if (columns.Custom.Count > 0)
+        {
+            var values = new Dictionary<string, string>(columns.Custom.Count);
+            foreach (var (index, name) in columns.Custom)
+            {
+                if (Get(index) is not { } value) continue;
+                if (value.Length > MaxCustomValue)
+                    return new RowRejection(line, $"'{name}' is longer than {MaxCustomValue} characters", null);
+                values[name] = value;
+            }
+            if (values.Count > 0) custom = System.Text.Json.JsonSerializer.Serialize(values, CustomFieldsJson.Default.DictionaryStringString);
+        }
+
+        return new LeadRow(line, Guid.CreateVersion7(), firstName, lastName, phone.Value.E164, phoneRaw,
+            email?.ToLowerInvariant(), zone ?? phone.Value.TimeZone, custom);
+    }
+
+    /// <summary>
+    /// A deliverable-looking address: one @, a local part of common characters (no quoting), a domain
+    /// of dot-separated labels with a letter TLD. Stricter than RFC 5322 on purpose: we send to these.
+    /// </summary>
+    public static bool IsEmail(string value)
+    {
+        if (value.Length > MaxEmail) return false;
+        var at = value.IndexOf('@');
+        if (at is <= 0 or > 64 || at != value.LastIndexOf('@')) return false;
+        var local = value.AsSpan(0, at);
+        if (local[0] == '.' || local[^1] == '.' || local.Contains("..", StringComparison.Ordinal)) return false;
+        foreach (var c in local)
+            if (!(char.IsAsciiLetterOrDigit(c) || "!#$%&'*+/=?^_`{|}~.-".Contains(c))) return false;
+        var domain = value.AsSpan(at + 1);
+        if (domain.Length is < 3 or > 253) return false;
+        var labels = 0;
+        foreach (var range in domain.Split('.'))
+        {
+            var label = domain[range];
+            if (label.Length is 0 or > 63 || label[0] == '-' || label[^1] == '-') return false;
+            foreach (var c in label)
+                if (!(char.IsAsciiLetterOrDigit(c) || c == '-')) return false;
+            labels++;
+        }
+        var tld = domain[(domain.LastIndexOf('.') + 1)..];
+        return labels >= 2 && tld.Length >= 2 && !tld.ContainsAnyExcept("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
+    }
+
+    /// <summary>An IANA zone id as given, or converted from a Windows id; null if unknown.</summary>
+    public static string? ToIanaZone(string value)
+    {
+        if (value.Length > 64) return null;
+        if (TimeZoneInfo.TryConvertWindowsIdToIanaId(value, out var iana)) return iana;
+        return value.Contains('/') || value == "UTC"
+            ? TimeZoneInfo.TryFindSystemTimeZoneById(value, out var zone) ? zone.Id : null
+            : null;
+    }
+
+    private static string Clip(string value) => value.Length > 100 ? value[..100] : value;
+}
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, string>))]
+internal sealed partial class CustomFieldsJson : System.Text.Json.Serialization.JsonSerializerContext;
