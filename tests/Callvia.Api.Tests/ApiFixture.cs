@@ -14,7 +14,8 @@ public sealed class ApiFixture : CallviaFixture
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        Api = await StartAsync(ApiApp.Build);
+        // a small file limit, so that the 413 test needs only a few megabytes
+        Api = await StartAsync(ApiApp.Build, new Dictionary<string, string?> { ["Leads:Import:MaxBytes"] = (2 * 1024 * 1024).ToString() });
         Portal = await StartAsync(PortalApp.Build);
         // OpenIddict's first request takes seconds to warm up: pay it here, not in a test.
         var warm = await CreateTenantAsync();
