@@ -42,6 +42,8 @@ public static class CoreRegistration
         services.AddScoped<Identity.TenantSignIn>();
         services.AddScoped<Seeding.DemoSeeder>();
         services.AddScoped<Leads.Import.LeadImporter>();
+        services.AddScoped<Webhooks.ProviderSecrets>();
+        services.AddScoped<Webhooks.WebhookInbox>();
         services.AddScoped<Leads.Import.LeadImports>();
         services.AddOptions<Leads.Import.LeadImportOptions>().Bind(builder.Configuration.GetSection(Leads.Import.LeadImportOptions.Section));
         services.AddOptions<Seeding.DemoSeedOptions>().Bind(builder.Configuration.GetSection(Seeding.DemoSeedOptions.Section));

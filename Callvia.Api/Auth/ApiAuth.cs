@@ -30,7 +30,8 @@ public static class ApiAuth
                 ctx.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
                     ? OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme
                     : IdentityConstants.ApplicationScheme);
-        services.AddAuthorizationBuilder().AddCallviaPolicies(Scheme);
+        var authorization = services.AddAuthorizationBuilder().AddCallviaPolicies(Scheme);
+        Tenancy.ProviderSecretsApi.AddPolicy(authorization, Scheme);
 
         var keys = TokenKeys.FromConfiguration(builder.Configuration, builder.Environment);
         var allowHttp = builder.Configuration.GetValue("Auth:AllowHttp", true);

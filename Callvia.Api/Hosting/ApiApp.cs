@@ -1,6 +1,8 @@
 using Callvia.Api.Auth;
 using Callvia.Api.GraphQL;
 using Callvia.Api.Leads;
+using Callvia.Api.Tenancy;
+using Callvia.Api.Webhooks;
 using Callvia.Core;
 using Callvia.Core.Tenancy;
 
@@ -28,6 +30,8 @@ public static class ApiApp
         app.MapTokenEndpoint();
         app.MapGraphQLEndpoint();
         app.MapLeadImportApi();
+        app.MapWebhookApi();
+        app.MapProviderSecretsApi();
         return app;
     }
 }

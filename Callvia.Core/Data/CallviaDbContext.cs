@@ -40,6 +40,7 @@ public class CallviaDbContext(DbContextOptions<CallviaDbContext> options, Tenant
     public DbSet<Milestone> Milestones => Set<Milestone>();
     public DbSet<Invoice> Invoices => Set<Invoice>();
     public DbSet<WebhookEvent> Events => Set<WebhookEvent>();
+    public DbSet<ProviderSecret> ProviderSecrets => Set<ProviderSecret>();
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
     public DbSet<PartnerApplication> PartnerApplications => Set<PartnerApplication>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -35,6 +35,7 @@ public sealed class RowLevelSecurityShould(CallviaFixture fixture)
         ["campaign_lead_counts"] = "client_id = '{0}'",
         ["lead_imports"] = "client_id = '{0}'",
         ["lead_import_issues"] = "client_id = '{0}'",
+        ["provider_secrets"] = "client_id = '{0}'",
         ["openiddict_authorizations"] = "application_id IN (SELECT id FROM openiddict_applications WHERE owner_client_id = '{0}')",
         ["openiddict_tokens"] = "application_id IN (SELECT id FROM openiddict_applications WHERE owner_client_id = '{0}')",
     };
@@ -117,7 +118,7 @@ public sealed class RowLevelSecurityShould(CallviaFixture fixture)
             var newId = table switch
             {
                 "audit_log" => ", id = (SELECT max(id) + 1000 FROM audit_log)",
-                "campaign_lead_counts" or "lead_import_issues" => "", // keyed by their parents
+                "campaign_lead_counts" or "lead_import_issues" or "provider_secrets" => "", // keyed by their parents
                 _ => ", id = gen_random_uuid()",
             };
             var insert = await Assert.ThrowsAsync<PostgresException>(() => Sql.ExecAsync(app, $"""

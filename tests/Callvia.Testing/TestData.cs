@@ -61,6 +61,7 @@ public static class TestData
             var import = new Core.Leads.Import.LeadImport { ClientId = client.Id, CampaignId = campaigns[0].Id, Status = Core.Leads.Import.LeadImportStatus.Completed, RowsRead = 2, Imported = 1, Rejected = 1 };
             db.LeadImports.Add(import);
             db.LeadImportIssues.Add(new Core.Leads.Import.LeadImportIssue { ClientId = client.Id, ImportId = import.Id, Line = 3, Kind = Core.Leads.Import.LeadImportIssueKind.Rejected, Reason = "phone is missing" });
+            db.ProviderSecrets.Add(new Core.Webhooks.ProviderSecret { ClientId = client.Id, Provider = "sendgrid", Protected = "not-a-real-ciphertext" });
             db.AuditLog.Add(new Core.Auditing.AuditEntry { ClientId = client.Id, Actor = "test", Action = "test.tenant_row", At = now });
             await db.SaveChangesAsync();
 

@@ -34,3 +34,14 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         b.HasIndex(a => a.At);
     }
 }
+
+internal sealed class ProviderSecretConfiguration : IEntityTypeConfiguration<ProviderSecret>
+{
+    public void Configure(EntityTypeBuilder<ProviderSecret> b)
+    {
+        b.HasKey(s => new { s.ClientId, s.Provider });
+        b.HasOne<Client>().WithMany().HasForeignKey(s => s.ClientId).OnDelete(DeleteBehavior.Cascade);
+        b.Property(s => s.Provider).HasMaxLength(32);
+        b.Property(s => s.Protected).HasMaxLength(4000);
+    }
+}

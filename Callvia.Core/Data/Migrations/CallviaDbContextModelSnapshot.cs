@@ -1538,6 +1538,33 @@ namespace Callvia.Core.Data.Migrations
                     b.ToTable("clients", (string)null);
                 });
 
+            modelBuilder.Entity("Callvia.Core.Webhooks.ProviderSecret", b =>
+                {
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_id");
+
+                    b.Property<string>("Provider")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("Protected")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("protected");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("ClientId", "Provider")
+                        .HasName("pk_provider_secrets");
+
+                    b.ToTable("provider_secrets", (string)null);
+                });
+
             modelBuilder.Entity("Callvia.Core.Webhooks.WebhookEvent", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1978,6 +2005,16 @@ namespace Callvia.Core.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_suppressions_clients_client_id");
+                });
+
+            modelBuilder.Entity("Callvia.Core.Webhooks.ProviderSecret", b =>
+                {
+                    b.HasOne("Callvia.Core.Tenancy.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_provider_secrets_clients_client_id");
                 });
 
             modelBuilder.Entity("Callvia.Core.Webhooks.WebhookEvent", b =>

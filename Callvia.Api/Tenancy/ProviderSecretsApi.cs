@@ -1,0 +1,42 @@
+using Callvia.Core.Identity;
+using Callvia.Core.Tenancy;
+using Callvia.Core.Webhooks;
+
+namespace Callvia.Api.Tenancy;
+
+/// <summary>
+/// A client admin (or an agency admin on the client's host) sets the client's provider secrets; they are
+/// stored encrypted and never returned, only whether and since when each is set.
+/// </summary>
+public static class ProviderSecretsApi
+{
+    public const string AdminPolicy = "client-admin";
+
+    public static void MapProviderSecretsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/settings/provider-secrets").WithTags("Settings").RequireAuthorization(AdminPolicy);
+        group.MapGet("/", async (ProviderSecrets secrets, HttpContext http) =>
+            TypedResults.Ok((await secrets.ListAsync(http.RequestAborted)).Select(s => new { provider = s.Provider, updatedAt = s.UpdatedAt })));
+        group.MapPut("/{provider}", async (string provider, SecretBody? body, ProviderSecrets secrets, HttpContext http) =>
+        {
+            if (!ProviderSecrets.Providers.Contains(provider))
+                return Problem(404, $"Unknown provider '{provider}': one of {string.Join(", ", ProviderSecrets.Providers)}.");
+            if (body?.Secret is not { Length: >= 8 and <= 1000 } secret)
+                return Problem(400, "secret is required (8 to 1000 characters).");
+            await secrets.SetAsync(provider, secret, http.RequestAborted);
+            return TypedResults.NoContent();
+        });
+        group.MapDelete("/{provider}", async (string provider, ProviderSecrets secrets, HttpContext http) =>
+            await secrets.DeleteAsync(provider, http.RequestAborted) ? TypedResults.NoContent() : Problem(404, $"No secret for '{provider}'."));
+    }
+
+    public sealed record SecretBody(string? Secret);
+
+    /// <summary>Of the host's tenant (the fallback requirement) and its admin, or an agency admin.</summary>
+    public static void AddPolicy(Microsoft.AspNetCore.Authorization.AuthorizationBuilder auth, string scheme) =>
+        auth.AddPolicy(AdminPolicy, p => p.AddAuthenticationSchemes(scheme).RequireAuthenticatedUser()
+            .AddRequirements(new SameTenantRequirement())
+            .RequireAssertion(ctx => ctx.User.IsInRole(Roles.ClientAdmin) || SameTenantHandler.IsAgencyPrincipal(ctx.User)));
+
+    private static IResult Problem(int status, string detail) => TypedResults.Problem(detail: detail, statusCode: status);
+}

@@ -1,0 +1,119 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using Callvia.Core.Webhooks;
+
+namespace Callvia.Api.Webhooks;
+
+/// <summary>
+/// Provider webhooks, per tenant by host: the raw body is read (size-limited), its signature checked with
+/// the tenant's secret before anything is stored, then the event is committed to the inbox and the
+/// provider gets its 2xx. A redelivery answers 2xx and changes nothing. Unknown event types: 2xx, ignored.
+/// Processing the stored events is the jobs service's work.
+/// </summary>
+public static class WebhookApi
+{
+    public const int MaxBodyBytes = 1024 * 1024;
+
+    private static readonly HashSet<string> RetellEvents = ["call_started", "call_ended", "call_analyzed"];
+    private static readonly HashSet<string> CalcomEvents = ["BOOKING_CREATED", "BOOKING_RESCHEDULED", "BOOKING_CANCELLED"];
+
+    public static void MapWebhookApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/webhooks").WithTags("Webhooks").AllowAnonymous().DisableAntiforgery();
+        group.MapPost("/retell", RetellAsync);
+        group.MapPost("/calcom", CalcomAsync);
+    }
+
+    private static Task<IResult> RetellAsync(HttpContext http, ProviderSecrets secrets, WebhookInbox inbox, TimeProvider clock) =>
+        ReceiveAsync(http, secrets, inbox, "retell",
+            (body, key) => WebhookSignatures.VerifyRetell(body, http.Request.Headers["x-retell-signature"], key, clock.GetUtcNow()),
+            json =>
+            {
+                var type = json.TryGetProperty("event", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null;
+                var callId = json.TryGetProperty("call", out var call) && call.ValueKind == JsonValueKind.Object
+                             && call.TryGetProperty("call_id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+                if (type is null) return (null, null, "the body has no 'event'");
+                if (!RetellEvents.Contains(type)) return (type, null, null);
+                return callId is null ? (type, null, "the body has no 'call.call_id'") : (type, $"{callId}:{type}", null);
+            });
+
+    private static Task<IResult> CalcomAsync(HttpContext http, ProviderSecrets secrets, WebhookInbox inbox) =>
+        ReceiveAsync(http, secrets, inbox, "calcom",
+            (body, key) => WebhookSignatures.VerifyCalcom(body, http.Request.Headers["X-Cal-Signature-256"], key),
+            json =>
+            {
+                var type = json.TryGetProperty("triggerEvent", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+                if (type is null) return (null, null, "the body has no 'triggerEvent'");
+                if (!CalcomEvents.Contains(type)) return (type, null, null);
+                if (!json.TryGetProperty("payload", out var payload) || payload.ValueKind != JsonValueKind.Object
+                    || !payload.TryGetProperty("uid", out var uid) || uid.ValueKind != JsonValueKind.String)
+                    return (type, null, "the body has no 'payload.uid'");
+                var key = $"{type}:{uid.GetString()}";
+                if (type == "BOOKING_RESCHEDULED" && payload.TryGetProperty("rescheduleUid", out var from) && from.ValueKind == JsonValueKind.String)
+                    key += ":" + from.GetString();
+                return (type, key, null);
+            });
+
+    private delegate (string? Type, string? Key, string? Error) Classify(JsonElement json);
+
+    private static async Task<IResult> ReceiveAsync(HttpContext http, ProviderSecrets secrets, WebhookInbox inbox, string provider,
+        Func<byte[], string, bool> verify, Classify classify)
+    {
+        if (http.Request.ContentLength > MaxBodyBytes)
+            return Problem(413, $"The body is over {MaxBodyBytes} bytes.");
+        var body = await ReadBodyAsync(http.Request, http.RequestAborted);
+        if (body is null)
+            return Problem(413, $"The body is over {MaxBodyBytes} bytes.");
+
+        var secret = await secrets.GetAsync(provider, http.RequestAborted);
+        if (secret is null || !verify(body, secret))
+            return Problem(401, "The signature is missing, wrong or stale.");
+
+        JsonElement json;
+        try
+        {
+            json = JsonSerializer.Deserialize<JsonElement>(body);
+        }
+        catch (JsonException)
+        {
+            return Problem(400, "The body is not valid JSON.");
+        }
+        if (json.ValueKind != JsonValueKind.Object)
+            return Problem(400, "The body is not a JSON object.");
+        var (type, key, error) = classify(json);
+        if (error is not null)
+            return Problem(400, error);
+        if (key is null)
+            return TypedResults.Ok(new { received = true, ignored = true, @event = type });
+
+        var stored = await inbox.AcceptAsync(provider, key, type!, Encoding.UTF8.GetString(body), http.RequestAborted);
+        return TypedResults.Ok(new { received = true, duplicate = !stored, @event = type });
+    }
+
+    /// <summary>The raw bytes, or null past the limit.</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream(request.ContentLength is > 0 and <= MaxBodyBytes ? (int)request.ContentLength : 16 * 1024);
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int n;
+            while ((n = await request.Body.ReadAsync(chunk, ct)) > 0)
+            {
+                if (buffer.Length + n > MaxBodyBytes) return null;
+                buffer.Write(chunk, 0, n);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+        return buffer.ToArray();
+    }
+
+    private static IResult Problem(int status, string detail) => TypedResults.Problem(detail: detail, statusCode: status, title: status switch
+    {
+        400 => "Bad input", 401 => "Bad signature", 413 => "Too large", _ => "Error",
+    });
+}

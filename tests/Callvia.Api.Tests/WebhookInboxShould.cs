@@ -1,0 +1,159 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Callvia.Core.Webhooks;
+using Callvia.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace Callvia.Api.Tests;
+
+[Collection(ApiCollection.Name)]
+public sealed class WebhookInboxShould(ApiFixture fixture)
+{
+    private const string RetellKey = "key_retell_for_tests";
+    private const string CalSecret = "cal_secret_for_tests";
+
+    private static string RetellBody(string evt, string callId) =>
+        $"{{\"event\":\"{evt}\",\"call\":{{\"call_id\":\"{callId}\",\"call_status\":\"ended\",\"metadata\":{{\"lead_id\":\"x\"}},\"transcript\":\"Agent: Olá, ça va?\"}}}}";
+
+    [Fact]
+    public async Task Store_a_signed_Retell_event_once_however_often_it_is_delivered()
+    {
+        var tenant = await TenantWithSecretsAsync();
+        using var api = fixture.Api.CreateClient(tenant.Slug);
+        var callId = "call_" + Guid.NewGuid().ToString("N");
+        var body = RetellBody("call_ended", callId);
+
+        var first = await PostRetellAsync(api, body, RetellKey, DateTimeOffset.UtcNow);
+        var again = await PostRetellAsync(api, body, RetellKey, DateTimeOffset.UtcNow);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Contains("\"duplicate\":true", await again.Content.ReadAsStringAsync());
+        Assert.Equal(1, await fixture.CountAsync($"""
+            SELECT count(*) FROM events WHERE provider = 'retell' AND provider_event_key = '{callId}:call_ended'
+              AND client_id = '{tenant.Id}' AND status = 'received' AND payload = '{body.Replace("'", "''")}'
+            """));
+        // another event of the same call is another row
+        Assert.Equal(HttpStatusCode.OK, (await PostRetellAsync(api, RetellBody("call_analyzed", callId), RetellKey, DateTimeOffset.UtcNow)).StatusCode);
+        Assert.Equal(2, await fixture.CountAsync($"SELECT count(*) FROM events WHERE provider_event_key LIKE '{callId}:%'"));
+    }
+
+    [Fact]
+    public async Task Refuse_wrong_missing_stale_or_other_tenant_signatures_and_store_nothing()
+    {
+        var a = await TenantWithSecretsAsync();
+        var b = await TenantWithSecretsAsync("key_of_b_tenant");
+        using var apiA = fixture.Api.CreateClient(a.Slug);
+        using var apiB = fixture.Api.CreateClient(b.Slug);
+        var callId = "call_" + Guid.NewGuid().ToString("N");
+        var body = RetellBody("call_started", callId);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PostRetellAsync(apiA, body, "wrong_key", DateTimeOffset.UtcNow)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PostRetellAsync(apiA, body, RetellKey, DateTimeOffset.UtcNow.AddMinutes(-6))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await apiA.PostAsync("/api/webhooks/retell", new StringContent(body, Encoding.UTF8, "application/json"))).StatusCode);
+        // signed with A's key, sent to B's host
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PostRetellAsync(apiB, body, RetellKey, DateTimeOffset.UtcNow)).StatusCode);
+        Assert.Equal(0, await fixture.CountAsync($"SELECT count(*) FROM events WHERE provider_event_key LIKE '{callId}:%'"));
+    }
+
+    [Fact]
+    public async Task Answer_400_for_malformed_JSON_413_for_oversize_2xx_for_unknown_events_and_404_for_unknown_hosts()
+    {
+        var tenant = await TenantWithSecretsAsync();
+        using var api = fixture.Api.CreateClient(tenant.Slug);
+        var before = await fixture.CountAsync($"SELECT count(*) FROM events WHERE client_id = '{tenant.Id}'");
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await PostRetellAsync(api, "{\"event\":\"call_ended\",", RetellKey, DateTimeOffset.UtcNow)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await PostRetellAsync(api, "{\"event\":\"call_ended\",\"call\":{}}", RetellKey, DateTimeOffset.UtcNow)).StatusCode);
+        var huge = "{\"event\":\"call_ended\",\"call\":{\"call_id\":\"c\",\"transcript\":\"" + new string('a', 1_100_000) + "\"}}";
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await PostRetellAsync(api, huge, RetellKey, DateTimeOffset.UtcNow)).StatusCode);
+        var unknown = await PostRetellAsync(api, RetellBody("transcript_updated", "call_x"), RetellKey, DateTimeOffset.UtcNow);
+        Assert.Equal(HttpStatusCode.OK, unknown.StatusCode);
+        Assert.Contains("\"ignored\":true", await unknown.Content.ReadAsStringAsync());
+        Assert.Equal(before, await fixture.CountAsync($"SELECT count(*) FROM events WHERE client_id = '{tenant.Id}'"));
+
+        using var nowhere = fixture.Api.CreateClient("nobody-" + Guid.NewGuid().ToString("N")[..6]);
+        Assert.Equal(HttpStatusCode.NotFound, (await PostRetellAsync(nowhere, RetellBody("call_ended", "c1"), RetellKey, DateTimeOffset.UtcNow)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Store_signed_Calcom_bookings_keyed_by_trigger_and_uid_and_refuse_no_secret_provided()
+    {
+        var tenant = await TenantWithSecretsAsync();
+        using var api = fixture.Api.CreateClient(tenant.Slug);
+        var uid = "bk_" + Guid.NewGuid().ToString("N");
+        var created = $"{{\"triggerEvent\":\"BOOKING_CREATED\",\"createdAt\":\"2026-01-05T10:00:00.000Z\",\"payload\":{{\"uid\":\"{uid}\",\"startTime\":\"2026-01-06T15:00:00Z\"}}}}";
+        var rescheduled = $"{{\"triggerEvent\":\"BOOKING_RESCHEDULED\",\"createdAt\":\"2026-01-05T11:00:00.000Z\",\"payload\":{{\"uid\":\"{uid}-2\",\"rescheduleUid\":\"{uid}\"}}}}";
+
+        Assert.Equal(HttpStatusCode.OK, (await PostCalAsync(api, created, WebhookSignatures.SignCalcom(Encoding.UTF8.GetBytes(created), CalSecret))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PostCalAsync(api, created, WebhookSignatures.SignCalcom(Encoding.UTF8.GetBytes(created), CalSecret))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PostCalAsync(api, rescheduled, WebhookSignatures.SignCalcom(Encoding.UTF8.GetBytes(rescheduled), CalSecret))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PostCalAsync(api, created, "no-secret-provided")).StatusCode);
+
+        Assert.Equal(1, await fixture.CountAsync($"SELECT count(*) FROM events WHERE provider = 'calcom' AND provider_event_key = 'BOOKING_CREATED:{uid}'"));
+        Assert.Equal(1, await fixture.CountAsync($"SELECT count(*) FROM events WHERE provider = 'calcom' AND provider_event_key = 'BOOKING_RESCHEDULED:{uid}-2:{uid}'"));
+    }
+
+    [Fact]
+    public async Task Let_only_a_client_admin_set_secrets_and_never_show_them()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        using var api = fixture.Api.CreateClient(tenant.Slug);
+        var token = await api.TokenAsync(tenant);
+        using (var partner = new HttpRequestMessage(HttpMethod.Put, "/api/settings/provider-secrets/retell") { Content = JsonContent.Create(new { secret = "partner-tries-this" }) })
+        {
+            partner.Headers.Authorization = new("Bearer", token);
+            Assert.Equal(HttpStatusCode.Forbidden, (await api.SendAsync(partner)).StatusCode);
+        }
+
+        var cookies = new CookieContainer();
+        using var portal = fixture.Portal.CreateClient(tenant.Slug, cookies);
+        await portal.SignInAsync(tenant.AdminEmail, tenant.Password);
+        using var admin = fixture.Api.CreateClient(tenant.Slug, cookies);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PutAsJsonAsync("/api/settings/provider-secrets/retell", new { secret = RetellKey })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PutAsJsonAsync("/api/settings/provider-secrets/retell", new { secret = "" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PutAsJsonAsync("/api/settings/provider-secrets/nope", new { secret = "12345678" })).StatusCode);
+        var listed = await admin.GetStringAsync("/api/settings/provider-secrets");
+        Assert.Contains("\"provider\":\"retell\"", listed);
+        Assert.DoesNotContain(RetellKey, listed);
+        // stored encrypted
+        Assert.Equal(0, await fixture.CountAsync($"SELECT count(*) FROM provider_secrets WHERE protected LIKE '%{RetellKey}%'"));
+        Assert.Equal(1, await fixture.CountAsync($"SELECT count(*) FROM provider_secrets WHERE client_id = '{tenant.Id}' AND provider = 'retell'"));
+
+        // and the secret set through the API verifies webhooks
+        Assert.Equal(HttpStatusCode.OK, (await PostRetellAsync(admin, RetellBody("call_ended", "call_" + Guid.NewGuid().ToString("N")), RetellKey, DateTimeOffset.UtcNow)).StatusCode);
+    }
+
+    private async Task<TestTenant> TenantWithSecretsAsync(string retellKey = RetellKey)
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        await fixture.InTenantAsync(tenant, async sp =>
+        {
+            var secrets = sp.GetRequiredService<ProviderSecrets>();
+            await secrets.SetAsync("retell", retellKey, default);
+            return true;
+        });
+        await fixture.InTenantAsync(tenant, async sp =>
+        {
+            await sp.GetRequiredService<ProviderSecrets>().SetAsync("calcom", CalSecret, default);
+            return true;
+        });
+        return tenant;
+    }
+
+    private static Task<HttpResponseMessage> PostRetellAsync(HttpClient api, string body, string key, DateTimeOffset at)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/retell") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add("x-retell-signature", WebhookSignatures.SignRetell(Encoding.UTF8.GetBytes(body), key, at.ToUnixTimeMilliseconds()));
+        return api.SendAsync(request);
+    }
+
+    private static Task<HttpResponseMessage> PostCalAsync(HttpClient api, string body, string signature)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/calcom") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-Cal-Signature-256", signature);
+        return api.SendAsync(request);
+    }
+}
