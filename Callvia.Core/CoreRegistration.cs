@@ -44,6 +44,8 @@ public static class CoreRegistration
         services.AddScoped<Leads.Import.LeadImporter>();
         services.AddScoped<Webhooks.ProviderSecrets>();
         services.AddScoped<Webhooks.WebhookInbox>();
+        services.AddScoped<Webhooks.WebhookEventProcessor>();
+        services.AddScoped<Calls.RetellCallEvents>();
         services.AddScoped<Leads.Import.LeadImports>();
         services.AddOptions<Leads.Import.LeadImportOptions>().Bind(builder.Configuration.GetSection(Leads.Import.LeadImportOptions.Section));
         services.AddOptions<Seeding.DemoSeedOptions>().Bind(builder.Configuration.GetSection(Seeding.DemoSeedOptions.Section));

@@ -88,7 +88,13 @@ public static class WebhookApi
             return TypedResults.Ok(new { received = true, ignored = true, @event = type });
 
         var stored = await inbox.AcceptAsync(provider, key, type!, Encoding.UTF8.GetString(body), http.RequestAborted);
-        return TypedResults.Ok(new { received = true, duplicate = !stored, @event = type });
+        if (stored is { } eventId && WebhookEventSweep.HandledProviders.Contains(provider))
+        {
+            // Processing starts now; if this enqueue is lost, the jobs service's sweep finds the event.
+            try { ProcessWebhookEventJob.Enqueue(http.RequestServices.GetRequiredService<Hangfire.IBackgroundJobClient>(), eventId, inbox.ClientId); }
+            catch (Exception e) { http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Webhooks").LogWarning(e, "Could not enqueue event {EventId}; the sweep will", eventId); }
+        }
+        return TypedResults.Ok(new { received = true, duplicate = stored is null, @event = type });
     }
 
     /// <summary>The raw bytes, or null past the limit.</summary>

@@ -121,7 +121,7 @@ public sealed class DemoSeeder(AgencyAccess agency, TimeProvider clock, ILogger<
             db.UsageRecords.Add(new UsageRecord
             {
                 ClientId = client.Id, CallLogId = call.Id, Seconds = seconds, RatePerMinute = client.RatePerMinute,
-                Cost = seconds * client.RatePerMinute / 60m, OccurredAt = call.EndedAt!.Value,
+                Cost = Billing.UsageCost.Of(seconds, client.RatePerMinute), OccurredAt = call.EndedAt!.Value,
             });
         }
 

@@ -9,8 +9,10 @@ namespace Callvia.Core.Webhooks;
 /// </summary>
 public sealed class WebhookInbox(NpgsqlDataSource dataSource, TenantContext tenant, TimeProvider clock)
 {
-    /// <summary>Stores the event; false when it was stored before (a duplicate delivery).</summary>
-    public async Task<bool> AcceptAsync(string provider, string eventKey, string eventType, string payload, CancellationToken ct)
+    public Guid ClientId => tenant.ClientId ?? throw new InvalidOperationException("Webhooks are received on a tenant's host.");
+
+    /// <summary>Stores the event and returns its id; null when it was stored before (a duplicate delivery).</summary>
+    public async Task<Guid?> AcceptAsync(string provider, string eventKey, string eventType, string payload, CancellationToken ct)
     {
         await using var conn = await TenantSession.OpenConnectionAsync(dataSource, tenant, ct);
         await using var cmd = new NpgsqlCommand("""
@@ -18,13 +20,14 @@ public sealed class WebhookInbox(NpgsqlDataSource dataSource, TenantContext tena
             VALUES ($1, $2, $3, $4, $5, $6, 'received', 0, $7)
             ON CONFLICT (provider, provider_event_key) DO NOTHING
             """, conn);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = Guid.CreateVersion7() });
+        var id = Guid.CreateVersion7();
+        cmd.Parameters.Add(new NpgsqlParameter { Value = id });
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)tenant.ClientId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
         cmd.Parameters.Add(new NpgsqlParameter { Value = provider });
         cmd.Parameters.Add(new NpgsqlParameter { Value = eventKey });
         cmd.Parameters.Add(new NpgsqlParameter { Value = eventType });
         cmd.Parameters.Add(new NpgsqlParameter { Value = payload });
         cmd.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow() });
-        return await cmd.ExecuteNonQueryAsync(ct) == 1;
+        return await cmd.ExecuteNonQueryAsync(ct) == 1 ? id : null;
     }
 }

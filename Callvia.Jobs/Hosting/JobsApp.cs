@@ -4,7 +4,6 @@ using Callvia.Core.Identity;
 using Callvia.Core.Jobs;
 using Callvia.Core.Tenancy;
 using Hangfire;
-using Hangfire.PostgreSql;
 using Microsoft.AspNetCore.Identity;
 
 namespace Callvia.Jobs.Hosting;
@@ -20,6 +19,8 @@ public static class JobsApp
         builder.AddCallviaHangfire(runServer: true);
 
         var app = builder.Build();
+        app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<Core.Webhooks.WebhookEventSweep>(
+            Core.Webhooks.WebhookEventSweep.RecurringId, j => j.RunAsync(TimeSpan.FromSeconds(30), CancellationToken.None), Cron.Minutely());
         app.UseForwardedHeaders();
         app.UseRouting();
         app.UseAuthentication();
@@ -34,32 +35,5 @@ public static class JobsApp
             DashboardTitle = "Callvia jobs",
         }).RequireAuthorization(CallviaPolicies.Agency);
         return app;
-    }
-}
-
-public static class HangfireRegistration
-{
-    /// <summary>
-    /// Hangfire on PostgreSQL (schema prepared by the migration step, not here), with the tenant
-    /// filter and activator. The API uses it as a client only; the jobs service also runs the server.
-    /// </summary>
-    public static IHostApplicationBuilder AddCallviaHangfire(this IHostApplicationBuilder builder, bool runServer)
-    {
-        var connection = builder.Configuration.GetConnectionString(CoreRegistration.DatabaseConnectionName)!;
-        builder.Services.AddHangfire((sp, config) => config
-            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-            .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UseFilter(new TenantJobFilter())
-            .UseActivator(new TenantJobActivator(sp.GetRequiredService<IServiceScopeFactory>()))
-            .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connection), new PostgreSqlStorageOptions
-            {
-                SchemaName = DatabaseMigrator.HangfireSchema,
-                PrepareSchemaIfNecessary = false,
-                QueuePollInterval = TimeSpan.FromSeconds(1),
-            }));
-        if (runServer)
-            builder.Services.AddHangfireServer(o => o.WorkerCount = builder.Configuration.GetValue("Jobs:Workers", Environment.ProcessorCount * 5));
-        return builder;
     }
 }

@@ -1,0 +1,7 @@
+namespace Callvia.Core.Billing;
+
+/// <summary>The one place a call's cost is computed: seconds × rate per minute / 60, unrounded (rounded once, on the invoice).</summary>
+public static class UsageCost
+{
+    public static decimal Of(int seconds, decimal ratePerMinute) => seconds * ratePerMinute / 60m;
+}

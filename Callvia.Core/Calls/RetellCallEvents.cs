@@ -1,0 +1,116 @@
+using System.Text.Json;
+using Callvia.Core.Data;
+using Callvia.Core.Leads;
+using Callvia.Core.Messaging;
+using Microsoft.EntityFrameworkCore;
+
+namespace Callvia.Core.Calls;
+
+/// <summary>
+/// Applies Retell's call_started / call_ended / call_analyzed to the tenant's data, so that any order and
+/// any repetition give the same result: the call log is merged by call id (a field once known is kept,
+/// the status only moves forward), the lead's status only moves up (new → contacted → callback → booked;
+/// dnc above all), and the usage record is made once, when the duration is known.
+/// The outcome is read from <c>call_analysis.custom_analysis_data.outcome</c> (our agents' analysis schema):
+/// <c>appointment_set</c>, <c>callback_requested</c>, <c>not_interested</c>.
+/// </summary>
+public sealed class RetellCallEvents(CallviaDbContext db)
+{
+    public async Task ApplyAsync(string eventType, JsonElement body, CancellationToken ct)
+    {
+        var call = body.GetProperty("call");
+        var callId = call.GetProperty("call_id").GetString()!;
+        var log = await db.CallLogs.SingleOrDefaultAsync(c => c.ProviderCallId == callId, ct);
+        if (log is null)
+        {
+            log = new CallLog { ProviderCallId = callId };
+            db.CallLogs.Add(log);
+        }
+
+        log.Direction = Str(call, "direction") ?? log.Direction;
+        log.FromNumber ??= Str(call, "from_number");
+        log.ToNumber ??= Str(call, "to_number");
+        log.StartedAt ??= Ms(call, "start_timestamp");
+        log.EndedAt ??= Ms(call, "end_timestamp");
+        if (call.TryGetProperty("duration_ms", out var duration) && duration.TryGetInt64(out var ms))
+            log.DurationSeconds ??= (int)((ms + 999) / 1000);
+        log.DisconnectionReason ??= Str(call, "disconnection_reason");
+        log.Transcript ??= Str(call, "transcript");
+        log.RecordingUrl ??= Str(call, "recording_url");
+        var status = Str(call, "call_status") switch
+        {
+            "ongoing" => CallStatus.Ongoing,
+            "ended" or "not_connected" => CallStatus.Ended,
+            "error" => CallStatus.Error,
+            _ => eventType == "call_started" ? CallStatus.Ongoing : CallStatus.Registered,
+        };
+        if (Rank(status) > Rank(log.Status)) log.Status = status;
+
+        if (call.TryGetProperty("call_analysis", out var analysis) && analysis.ValueKind == JsonValueKind.Object)
+        {
+            log.Summary ??= Str(analysis, "call_summary");
+            log.Sentiment ??= Str(analysis, "user_sentiment");
+            if (analysis.TryGetProperty("custom_analysis_data", out var custom) && custom.ValueKind == JsonValueKind.Object)
+                log.Outcome ??= Str(custom, "outcome");
+        }
+
+        var lead = await LinkLeadAsync(log, call, ct);
+        if (lead is not null)
+        {
+            var connected = eventType == "call_started" || log.DurationSeconds > 0 || log.Status == CallStatus.Ongoing;
+            var target = log.Outcome switch
+            {
+                "appointment_set" => LeadStatus.Booked,
+                "callback_requested" => LeadStatus.Callback,
+                "not_interested" => LeadStatus.Dnc,
+                _ => connected ? LeadStatus.Contacted : LeadStatus.New,
+            };
+            if (LeadRank(target) > LeadRank(lead.Status)) lead.Status = target;
+            if (lead.Status == LeadStatus.Dnc
+                && !await db.Suppressions.AnyAsync(s => s.PhoneE164 == lead.PhoneE164, ct)
+                && !db.Suppressions.Local.Any(s => s.PhoneE164 == lead.PhoneE164))
+                db.Suppressions.Add(new Suppression { PhoneE164 = lead.PhoneE164, Source = "call", Reason = "not interested (call " + callId + ")" });
+        }
+
+        if (log.EndedAt is not null && log.DurationSeconds is { } seconds
+            && (db.Entry(log).State == EntityState.Added || !await db.UsageRecords.AnyAsync(u => u.CallLogId == log.Id, ct)))
+        {
+            var rate = await db.Clients.Select(c => c.RatePerMinute).SingleAsync(ct);
+            db.UsageRecords.Add(new UsageRecord
+            {
+                CallLogId = log.Id, Seconds = seconds, RatePerMinute = rate,
+                Cost = Billing.UsageCost.Of(seconds, rate), OccurredAt = log.EndedAt.Value,
+            });
+        }
+    }
+
+    /// <summary>The lead named in the call's metadata, if it is this tenant's.</summary>
+    private async Task<Lead?> LinkLeadAsync(CallLog log, JsonElement call, CancellationToken ct)
+    {
+        if (log.LeadId is null && call.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
+            && Guid.TryParse(Str(metadata, "lead_id"), out var leadId))
+        {
+            var found = await db.Leads.SingleOrDefaultAsync(l => l.Id == leadId, ct);
+            if (found is not null)
+            {
+                log.LeadId = found.Id;
+                log.CampaignId = found.CampaignId;
+                return found;
+            }
+        }
+        return log.LeadId is { } id ? await db.Leads.SingleOrDefaultAsync(l => l.Id == id, ct) : null;
+    }
+
+    private static int Rank(CallStatus s) => s switch { CallStatus.Registered => 0, CallStatus.Ongoing => 1, _ => 2 };
+
+    private static int LeadRank(LeadStatus s) => s switch
+    {
+        LeadStatus.New => 0, LeadStatus.Contacted => 1, LeadStatus.Callback => 2, LeadStatus.Booked => 3, _ => 4,
+    };
+
+    private static string? Str(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static DateTimeOffset? Ms(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.TryGetInt64(out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+}

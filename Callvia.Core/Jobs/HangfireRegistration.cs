@@ -1,0 +1,35 @@
+using Callvia.Core.Data;
+using Hangfire;
+using Hangfire.PostgreSql;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Callvia.Core.Jobs;
+
+public static class HangfireRegistration
+{
+    /// <summary>
+    /// Hangfire on PostgreSQL (schema prepared by the migration step, not here), with the tenant
+    /// filter and activator. The API uses it as a client only; the jobs service also runs the server.
+    /// </summary>
+    public static IHostApplicationBuilder AddCallviaHangfire(this IHostApplicationBuilder builder, bool runServer)
+    {
+        var connection = builder.Configuration.GetConnectionString(CoreRegistration.DatabaseConnectionName)!;
+        builder.Services.AddHangfire((sp, config) => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseFilter(new TenantJobFilter())
+            .UseActivator(new TenantJobActivator(sp.GetRequiredService<IServiceScopeFactory>()))
+            .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connection), new PostgreSqlStorageOptions
+            {
+                SchemaName = DatabaseMigrator.HangfireSchema,
+                PrepareSchemaIfNecessary = false,
+                QueuePollInterval = TimeSpan.FromSeconds(1),
+            }));
+        if (runServer)
+            builder.Services.AddHangfireServer(o => o.WorkerCount = builder.Configuration.GetValue("Jobs:Workers", Environment.ProcessorCount * 5));
+        return builder;
+    }
+}

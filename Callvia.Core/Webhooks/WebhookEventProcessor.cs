@@ -1,0 +1,42 @@
+using System.Text.Json;
+using Callvia.Core.Calls;
+using Callvia.Core.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace Callvia.Core.Webhooks;
+
+/// <summary>
+/// Applies one stored event inside its tenant's scope: the event row is locked, its effects and its
+/// 'processed' mark are committed together, so a retry after a crash redoes the whole of it or nothing,
+/// and an event already processed is skipped.
+/// </summary>
+public sealed class WebhookEventProcessor(CallviaDbContext db, RetellCallEvents retell, TimeProvider clock, ILogger<WebhookEventProcessor> logger)
+{
+    /// <summary>Returns false when there was nothing to do (unknown, or processed already).</summary>
+    public async Task<bool> ProcessAsync(Guid eventId, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var ev = await db.Events.FromSql($"SELECT * FROM events WHERE id = {eventId} FOR UPDATE").SingleOrDefaultAsync(ct);
+        if (ev is null || ev.Status is EventStatus.Processed or EventStatus.Ignored)
+            return false;
+        using var payload = JsonDocument.Parse(ev.Payload);
+        switch (ev.Provider)
+        {
+            case "retell":
+                await retell.ApplyAsync(ev.EventType, payload.RootElement, ct);
+                break;
+            default:
+                // handled by later parts of the webhook work; left for them, not marked
+                logger.LogDebug("No processor for {Provider} events yet", ev.Provider);
+                return false;
+        }
+        ev.Status = EventStatus.Processed;
+        ev.Attempts++;
+        ev.ProcessedAt = clock.GetUtcNow();
+        ev.Error = null;
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return true;
+    }
+}
