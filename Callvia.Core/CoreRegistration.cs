@@ -46,6 +46,7 @@ public static class CoreRegistration
         services.AddScoped<Webhooks.WebhookInbox>();
         services.AddScoped<Webhooks.WebhookEventProcessor>();
         services.AddScoped<Calls.RetellCallEvents>();
+        services.AddScoped<Appointments.CalcomBookingEvents>();
         services.AddScoped<Leads.Import.LeadImports>();
         services.AddOptions<Leads.Import.LeadImportOptions>().Bind(builder.Configuration.GetSection(Leads.Import.LeadImportOptions.Section));
         services.AddOptions<Seeding.DemoSeedOptions>().Bind(builder.Configuration.GetSection(Seeding.DemoSeedOptions.Section));

@@ -11,7 +11,7 @@ namespace Callvia.Core.Webhooks;
 /// 'processed' mark are committed together, so a retry after a crash redoes the whole of it or nothing,
 /// and an event already processed is skipped.
 /// </summary>
-public sealed class WebhookEventProcessor(CallviaDbContext db, RetellCallEvents retell, TimeProvider clock, ILogger<WebhookEventProcessor> logger)
+public sealed class WebhookEventProcessor(CallviaDbContext db, RetellCallEvents retell, Appointments.CalcomBookingEvents calcom, TimeProvider clock, ILogger<WebhookEventProcessor> logger)
 {
     /// <summary>Returns false when there was nothing to do (unknown, or processed already).</summary>
     public async Task<bool> ProcessAsync(Guid eventId, CancellationToken ct)
@@ -25,6 +25,9 @@ public sealed class WebhookEventProcessor(CallviaDbContext db, RetellCallEvents 
         {
             case "retell":
                 await retell.ApplyAsync(ev.EventType, payload.RootElement, ct);
+                break;
+            case "calcom":
+                await calcom.ApplyAsync(ev.EventType, payload.RootElement, ct);
                 break;
             default:
                 // handled by later parts of the webhook work; left for them, not marked

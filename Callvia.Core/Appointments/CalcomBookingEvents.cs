@@ -1,0 +1,160 @@
+using System.Text.Json;
+using Callvia.Core.Data;
+using Callvia.Core.Leads;
+using Microsoft.EntityFrameworkCore;
+
+namespace Callvia.Core.Appointments;
+
+/// <summary>
+/// Applies Cal.com's BOOKING_CREATED / BOOKING_RESCHEDULED / BOOKING_CANCELLED. Every booking uid is one
+/// appointment row. A reschedule makes the new booking's row (linked to the original by
+/// <see cref="Appointment.RescheduledFromUid"/>) and cancels the original's; a cancellation is final, so a
+/// late or repeated BOOKING_CREATED never revives a cancelled booking. The lead is found by the booking
+/// link's <c>metadata.leadId</c>, then the attendee's phone, then email, all within the tenant; a booking
+/// that matches no lead is kept with no lead (shown to the client), never dropped.
+/// </summary>
+public sealed class CalcomBookingEvents(CallviaDbContext db)
+{
+    public async Task ApplyAsync(string trigger, JsonElement body, CancellationToken ct)
+    {
+        var payload = body.GetProperty("payload");
+        var uid = Str(payload, "uid")!;
+        var appointment = await FindOrAddAsync(uid, ct);
+        Merge(appointment, payload);
+
+        switch (trigger)
+        {
+            case "BOOKING_CANCELLED":
+                Cancel(appointment, body);
+                break;
+            case "BOOKING_RESCHEDULED" when Str(payload, "rescheduleUid") is { } originalUid:
+                appointment.RescheduledFromUid ??= originalUid;
+                var original = await FindOrAddAsync(originalUid, ct);
+                if (original.StartsAt == default && Time(payload, "rescheduleStartTime") is { } from)
+                {
+                    original.StartsAt = from;
+                    original.EndsAt = Time(payload, "rescheduleEndTime") ?? from;
+                }
+                Cancel(original, body);
+                break;
+        }
+
+        if (appointment.LeadId is null && await MatchLeadAsync(payload, ct) is { } lead)
+        {
+            appointment.LeadId = lead.Id;
+            appointment.CampaignId = lead.CampaignId;
+        }
+        await ShareLeadAlongChainAsync(appointment, ct);
+    }
+
+    /// <summary>
+    /// A reschedule chain is one lead's: whichever booking of it learnt the lead (in whatever order the
+    /// events came) passes it on to the others, and a lead with a booked appointment is booked.
+    /// </summary>
+    private async Task ShareLeadAlongChainAsync(Appointment start, CancellationToken ct)
+    {
+        var chain = new Dictionary<string, Appointment> { [start.ProviderBookingUid] = start };
+        var queue = new Queue<Appointment>([start]);
+        while (queue.Count > 0 && chain.Count < 50)
+        {
+            var current = queue.Dequeue();
+            var uids = new List<string>();
+            if (current.RescheduledFromUid is { } previous) uids.Add(previous);
+            var next = await db.Appointments.Where(a => a.RescheduledFromUid == current.ProviderBookingUid).Select(a => a.ProviderBookingUid).ToListAsync(ct);
+            uids.AddRange(next);
+            uids.AddRange(db.Appointments.Local.Where(a => a.RescheduledFromUid == current.ProviderBookingUid).Select(a => a.ProviderBookingUid));
+            foreach (var uid in uids.Where(u => !chain.ContainsKey(u)))
+            {
+                var linked = await FindOrAddAsync(uid, ct);
+                chain[uid] = linked;
+                queue.Enqueue(linked);
+            }
+        }
+        var known = chain.Values.FirstOrDefault(a => a.LeadId is not null);
+        if (known is null) return;
+        foreach (var a in chain.Values.Where(a => a.LeadId is null))
+        {
+            a.LeadId = known.LeadId;
+            a.CampaignId = known.CampaignId;
+        }
+        if (chain.Values.Any(a => a.Status == AppointmentStatus.Booked)
+            && await db.Leads.SingleOrDefaultAsync(l => l.Id == known.LeadId, ct) is { } lead
+            && lead.Status is not (LeadStatus.Booked or LeadStatus.Dnc))
+            lead.Status = LeadStatus.Booked;
+    }
+
+    private async Task<Appointment> FindOrAddAsync(string uid, CancellationToken ct)
+    {
+        var found = db.Appointments.Local.FirstOrDefault(a => a.ProviderBookingUid == uid)
+                    ?? await db.Appointments.SingleOrDefaultAsync(a => a.ProviderBookingUid == uid, ct);
+        if (found is not null) return found;
+        var created = new Appointment { ProviderBookingUid = uid };
+        db.Appointments.Add(created);
+        return created;
+    }
+
+    private static void Merge(Appointment a, JsonElement p)
+    {
+        a.Title ??= Str(p, "title");
+        if (Time(p, "startTime") is { } start && a.Status == AppointmentStatus.Booked) a.StartsAt = start;
+        if (Time(p, "endTime") is { } end && a.Status == AppointmentStatus.Booked) a.EndsAt = end;
+        if (p.TryGetProperty("attendees", out var attendees) && attendees.ValueKind == JsonValueKind.Array && attendees.GetArrayLength() > 0)
+        {
+            var first = attendees[0];
+            a.AttendeeName ??= Str(first, "name");
+            a.AttendeeEmail ??= Str(first, "email")?.ToLowerInvariant();
+            a.AttendeeTimeZone ??= Str(first, "timeZone");
+            a.AttendeePhone ??= Str(first, "phoneNumber");
+        }
+        a.AttendeePhone ??= Response(p, "attendeePhoneNumber") ?? Str(p, "smsReminderNumber");
+    }
+
+    private static void Cancel(Appointment a, JsonElement body)
+    {
+        if (a.Status != AppointmentStatus.Booked) return;
+        a.Status = AppointmentStatus.Cancelled;
+        a.CancelledAt ??= Time(body, "createdAt") ?? DateTimeOffset.UtcNow;
+    }
+
+    private async Task<Lead?> MatchLeadAsync(JsonElement p, CancellationToken ct)
+    {
+        if (p.TryGetProperty("metadata", out var meta) && meta.ValueKind == JsonValueKind.Object
+            && Guid.TryParse(Str(meta, "leadId") ?? Str(meta, "lead_id"), out var leadId)
+            && await db.Leads.SingleOrDefaultAsync(l => l.Id == leadId, ct) is { } byId)
+            return byId;
+
+        var region = await db.Clients.Select(c => c.DefaultRegion).SingleAsync(ct);
+        var phones = new List<string>();
+        if (p.TryGetProperty("attendees", out var attendees) && attendees.ValueKind == JsonValueKind.Array)
+            foreach (var attendee in attendees.EnumerateArray())
+                if (Str(attendee, "phoneNumber") is { } raw) phones.Add(raw);
+        if (Response(p, "attendeePhoneNumber") is { } answered) phones.Add(answered);
+        if (Str(p, "smsReminderNumber") is { } sms) phones.Add(sms);
+        foreach (var raw in phones)
+            if (Leads.PhoneNumbers.ToE164(raw, region) is { } e164
+                && await db.Leads.Where(l => l.PhoneE164 == e164).OrderByDescending(l => l.CreatedAt).FirstOrDefaultAsync(ct) is { } byPhone)
+                return byPhone;
+
+        var emails = new List<string>();
+        if (p.TryGetProperty("attendees", out attendees) && attendees.ValueKind == JsonValueKind.Array)
+            foreach (var attendee in attendees.EnumerateArray())
+                if (Str(attendee, "email") is { } email) emails.Add(email.ToLowerInvariant());
+        if (Response(p, "email") is { } answeredEmail) emails.Add(answeredEmail.ToLowerInvariant());
+        foreach (var email in emails)
+            if (await db.Leads.Where(l => l.Email == email).OrderByDescending(l => l.CreatedAt).FirstOrDefaultAsync(ct) is { } byEmail)
+                return byEmail;
+        return null;
+    }
+
+    private static string? Response(JsonElement p, string field) =>
+        p.TryGetProperty("responses", out var responses) && responses.ValueKind == JsonValueKind.Object
+        && responses.TryGetProperty(field, out var answer) && answer.ValueKind == JsonValueKind.Object
+            ? Str(answer, "value") : null;
+
+    private static string? Str(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static DateTimeOffset? Time(JsonElement e, string name) =>
+        Str(e, name) is { } s && DateTimeOffset.TryParse(s, System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var t) ? t : null;
+}
