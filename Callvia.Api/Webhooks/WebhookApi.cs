@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using Callvia.Core.Tenancy;
 using Callvia.Core.Webhooks;
 
 namespace Callvia.Api.Webhooks;
@@ -23,6 +24,7 @@ public static class WebhookApi
         var group = app.MapGroup("/api/webhooks").WithTags("Webhooks").AllowAnonymous().DisableAntiforgery();
         group.MapPost("/retell", RetellAsync);
         group.MapPost("/calcom", CalcomAsync);
+        group.MapPost("/stripe", StripeAsync).AllowAnyHost();
     }
 
     private static Task<IResult> RetellAsync(HttpContext http, ProviderSecrets secrets, WebhookInbox inbox, TimeProvider clock) =>
@@ -54,6 +56,75 @@ public static class WebhookApi
                     key += ":" + from.GetString();
                 return (type, key, null);
             });
+
+    /// <summary>
+    /// Stripe: one platform account, so any host; verified with the platform's signing secret
+    /// (<c>Stripe:WebhookSecret</c>) by Stripe.net, then routed to the client owning the invoice's customer.
+    /// An event for a customer no client owns is kept for the agency (audited), never dropped.
+    /// </summary>
+    private static async Task<IResult> StripeAsync(HttpContext http, IConfiguration configuration, TimeProvider clock,
+        IServiceScopeFactory scopes, Core.Tenancy.TenantStore tenants, Core.Tenancy.AgencyAccess agency, Npgsql.NpgsqlDataSource dataSource)
+    {
+        if (http.Request.ContentLength > MaxBodyBytes)
+            return Problem(413, $"The body is over {MaxBodyBytes} bytes.");
+        var body = await ReadBodyAsync(http.Request, http.RequestAborted);
+        if (body is null)
+            return Problem(413, $"The body is over {MaxBodyBytes} bytes.");
+        var secret = configuration["Stripe:WebhookSecret"];
+        var json = Encoding.UTF8.GetString(body);
+        try
+        {
+            string? header = http.Request.Headers["Stripe-Signature"];
+            if (string.IsNullOrEmpty(secret) || string.IsNullOrEmpty(header)) throw new Stripe.StripeException("no secret or no signature");
+            Stripe.EventUtility.ValidateSignature(json, header, secret, 300, clock.GetUtcNow().ToUnixTimeSeconds());
+        }
+        catch (Exception e) when (e is Stripe.StripeException or ArgumentException or FormatException)
+        {
+            return Problem(401, "The signature is missing, wrong or stale.");
+        }
+        JsonElement root;
+        try { root = JsonSerializer.Deserialize<JsonElement>(body); }
+        catch (JsonException) { return Problem(400, "The body is not valid JSON."); }
+        if (root.ValueKind != JsonValueKind.Object || Str(root, "id") is not { } eventId || Str(root, "type") is not { } type)
+            return Problem(400, "The body has no event 'id' or 'type'.");
+        if (!Core.Billing.StripeInvoiceEvents.Types.Contains(type))
+            return TypedResults.Ok(new { received = true, ignored = true, @event = type });
+
+        var customer = root.TryGetProperty("data", out var data) && data.TryGetProperty("object", out var obj) ? Str(obj, "customer") : null;
+        Guid? clientId = null;
+        if (customer is not null)
+        {
+            await using var cmd = dataSource.CreateCommand("SELECT app_client_by_stripe_customer($1)");
+            cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = customer });
+            clientId = await cmd.ExecuteScalarAsync(http.RequestAborted) as Guid?;
+        }
+        Guid? stored;
+        if (clientId is { } id && await tenants.FindByIdAsync(id, http.RequestAborted) is { } tenant)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<Core.Tenancy.TenantContext>().SetTenant(tenant);
+            stored = await scope.ServiceProvider.GetRequiredService<WebhookInbox>().AcceptAsync("stripe", eventId, type, json, http.RequestAborted);
+            if (stored is { } newId)
+                TryEnqueue(http, newId, id);
+        }
+        else
+        {
+            stored = await agency.RunAsync("stripe.unrouted_event", (_, sp) => sp.GetRequiredService<WebhookInbox>()
+                .AcceptAsync("stripe", eventId, type, json, http.RequestAborted), detail: $"{type} {eventId} for customer {customer ?? "(none)"}",
+                actor: "stripe", ct: http.RequestAborted);
+        }
+        return TypedResults.Ok(new { received = true, duplicate = stored is null, @event = type });
+    }
+
+    private static string? Str(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static void TryEnqueue(HttpContext http, Guid eventId, Guid clientId)
+    {
+        // Processing starts now; if this enqueue is lost, the jobs service's sweep finds the event.
+        try { ProcessWebhookEventJob.Enqueue(http.RequestServices.GetRequiredService<Hangfire.IBackgroundJobClient>(), eventId, clientId); }
+        catch (Exception e) { http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Webhooks").LogWarning(e, "Could not enqueue event {EventId}; the sweep will", eventId); }
+    }
 
     private delegate (string? Type, string? Key, string? Error) Classify(JsonElement json);
 
@@ -89,11 +160,7 @@ public static class WebhookApi
 
         var stored = await inbox.AcceptAsync(provider, key, type!, Encoding.UTF8.GetString(body), http.RequestAborted);
         if (stored is { } eventId && WebhookEventSweep.HandledProviders.Contains(provider))
-        {
-            // Processing starts now; if this enqueue is lost, the jobs service's sweep finds the event.
-            try { ProcessWebhookEventJob.Enqueue(http.RequestServices.GetRequiredService<Hangfire.IBackgroundJobClient>(), eventId, inbox.ClientId); }
-            catch (Exception e) { http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Webhooks").LogWarning(e, "Could not enqueue event {EventId}; the sweep will", eventId); }
-        }
+            TryEnqueue(http, eventId, inbox.ClientId);
         return TypedResults.Ok(new { received = true, duplicate = stored is null, @event = type });
     }
 

@@ -11,7 +11,7 @@ namespace Callvia.Core.Webhooks;
 /// 'processed' mark are committed together, so a retry after a crash redoes the whole of it or nothing,
 /// and an event already processed is skipped.
 /// </summary>
-public sealed class WebhookEventProcessor(CallviaDbContext db, RetellCallEvents retell, Appointments.CalcomBookingEvents calcom, TimeProvider clock, ILogger<WebhookEventProcessor> logger)
+public sealed class WebhookEventProcessor(CallviaDbContext db, RetellCallEvents retell, Appointments.CalcomBookingEvents calcom, Billing.StripeInvoiceEvents stripe, TimeProvider clock, ILogger<WebhookEventProcessor> logger)
 {
     /// <summary>Returns false when there was nothing to do (unknown, or processed already).</summary>
     public async Task<bool> ProcessAsync(Guid eventId, CancellationToken ct)
@@ -28,6 +28,24 @@ public sealed class WebhookEventProcessor(CallviaDbContext db, RetellCallEvents 
                 break;
             case "calcom":
                 await calcom.ApplyAsync(ev.EventType, payload.RootElement, ct);
+                break;
+            case "stripe":
+                Stripe.Event stripeEvent;
+                try
+                {
+                    stripeEvent = Billing.StripeInvoiceEvents.Parse(ev.Payload);
+                }
+                catch (Stripe.StripeException e)
+                {
+                    // another API version train: retrying cannot help; keep it, visibly failed
+                    ev.Status = EventStatus.Failed;
+                    ev.Error = e.Message + " (the Stripe webhook endpoint must use the SDK's API version)";
+                    ev.Attempts++;
+                    await db.SaveChangesAsync(ct);
+                    await tx.CommitAsync(ct);
+                    return false;
+                }
+                await stripe.ApplyAsync(stripeEvent, ct);
                 break;
             default:
                 // handled by later parts of the webhook work; left for them, not marked

@@ -22,6 +22,7 @@ public sealed class WebhookInbox(NpgsqlDataSource dataSource, TenantContext tena
             """, conn);
         var id = Guid.CreateVersion7();
         cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+        // in the agency scope (an event no client could be found for) the row has no client
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)tenant.ClientId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
         cmd.Parameters.Add(new NpgsqlParameter { Value = provider });
         cmd.Parameters.Add(new NpgsqlParameter { Value = eventKey });

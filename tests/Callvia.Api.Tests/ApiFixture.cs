@@ -15,7 +15,7 @@ public sealed class ApiFixture : CallviaFixture
     {
         await base.InitializeAsync();
         // a small file limit, so that the 413 test needs only a few megabytes
-        Api = await StartAsync(ApiApp.Build, new Dictionary<string, string?> { ["Leads:Import:MaxBytes"] = (2 * 1024 * 1024).ToString() });
+        Api = await StartAsync(ApiApp.Build, new Dictionary<string, string?> { ["Leads:Import:MaxBytes"] = (2 * 1024 * 1024).ToString(), ["Stripe:WebhookSecret"] = StripeEvents.Secret });
         Portal = await StartAsync(PortalApp.Build);
         // OpenIddict's first request takes seconds to warm up: pay it here, not in a test.
         var warm = await CreateTenantAsync();
