@@ -37,6 +37,7 @@ public static class CoreRegistration
         services.AddScoped<TenantConnectionInterceptor>();
         services.AddSingleton<TenantStore>();
         services.AddSingleton<AgencyAccess>();
+        services.AddSingleton<KpiNotifier>();
         services.AddScoped<IAuthorizationHandler, SameTenantHandler>();
         services.AddScoped<Identity.PartnerApps>();
         services.AddScoped<Identity.TenantSignIn>();

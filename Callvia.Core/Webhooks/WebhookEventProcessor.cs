@@ -11,7 +11,7 @@ namespace Callvia.Core.Webhooks;
 /// 'processed' mark are committed together, so a retry after a crash redoes the whole of it or nothing,
 /// and an event already processed is skipped.
 /// </summary>
-public sealed class WebhookEventProcessor(CallviaDbContext db, RetellCallEvents retell, Appointments.CalcomBookingEvents calcom, Billing.StripeInvoiceEvents stripe, TimeProvider clock, ILogger<WebhookEventProcessor> logger)
+public sealed class WebhookEventProcessor(CallviaDbContext db, RetellCallEvents retell, Appointments.CalcomBookingEvents calcom, Billing.StripeInvoiceEvents stripe, Tenancy.KpiNotifier kpis, TimeProvider clock, ILogger<WebhookEventProcessor> logger)
 {
     /// <summary>Returns false when there was nothing to do (unknown, or processed already).</summary>
     public async Task<bool> ProcessAsync(Guid eventId, CancellationToken ct)
@@ -58,6 +58,8 @@ public sealed class WebhookEventProcessor(CallviaDbContext db, RetellCallEvents 
         ev.Error = null;
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        if (ev.ClientId is { } clientId)
+            await kpis.PublishAsync(clientId, $"{ev.Provider}:{ev.EventType}");
         return true;
     }
 }

@@ -18,7 +18,7 @@ public sealed record LeadImportView(
 /// Lead imports of the current tenant: create one for a campaign, feed it a file, read its progress and
 /// report. The REST endpoints and the GraphQL fields both go through here.
 /// </summary>
-public sealed class LeadImports(CallviaDbContext db, TenantContext tenant, LeadImporter importer, IOptions<LeadImportOptions> options, TimeProvider clock)
+public sealed class LeadImports(CallviaDbContext db, TenantContext tenant, LeadImporter importer, IOptions<LeadImportOptions> options, KpiNotifier kpis, TimeProvider clock)
 {
     public LeadImportOptions Options => options.Value;
 
@@ -99,6 +99,7 @@ public sealed class LeadImports(CallviaDbContext db, TenantContext tenant, LeadI
                 .SetProperty(i => i.FinishedAt, clock.GetUtcNow()), CancellationToken.None);
             throw;
         }
+        await kpis.PublishAsync(tenant.ClientId!.Value, "leads:import");
         return (await ViewAsync(import.Id, ct))!;
     }
 
