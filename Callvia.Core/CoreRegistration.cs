@@ -49,6 +49,7 @@ public static class CoreRegistration
         services.AddScoped<Calls.RetellCallEvents>();
         services.AddScoped<Appointments.CalcomBookingEvents>();
         services.AddScoped<Billing.StripeInvoiceEvents>();
+        services.AddScoped<Messaging.InboundSms>();
         services.AddScoped<Leads.Import.LeadImports>();
         services.AddOptions<Leads.Import.LeadImportOptions>().Bind(builder.Configuration.GetSection(Leads.Import.LeadImportOptions.Section));
         services.AddOptions<Seeding.DemoSeedOptions>().Bind(builder.Configuration.GetSection(Seeding.DemoSeedOptions.Section));

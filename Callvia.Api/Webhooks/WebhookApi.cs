@@ -25,6 +25,7 @@ public static class WebhookApi
         group.MapPost("/retell", RetellAsync);
         group.MapPost("/calcom", CalcomAsync);
         group.MapPost("/stripe", StripeAsync).AllowAnyHost();
+        group.MapPost("/messagebird", MessageBirdAsync);
     }
 
     private static Task<IResult> RetellAsync(HttpContext http, ProviderSecrets secrets, WebhookInbox inbox, TimeProvider clock) =>
@@ -114,6 +115,59 @@ public static class WebhookApi
                 actor: "stripe", ct: http.RequestAborted);
         }
         return TypedResults.Ok(new { received = true, duplicate = stored is null, @event = type });
+    }
+
+    /// <summary>
+    /// MessageBird inbound SMS (Flow Builder "Forward to URL"): form-encoded or JSON, fields in the body or the
+    /// query; verified by the <c>MessageBird-Signature-JWT</c> header with the tenant's signing key. Stored as
+    /// a small JSON document of the fields we use plus the raw body.
+    /// </summary>
+    private static async Task<IResult> MessageBirdAsync(HttpContext http, ProviderSecrets secrets, WebhookInbox inbox, TimeProvider clock)
+    {
+        if (http.Request.ContentLength > MaxBodyBytes)
+            return Problem(413, $"The body is over {MaxBodyBytes} bytes.");
+        var body = await ReadBodyAsync(http.Request, http.RequestAborted);
+        if (body is null)
+            return Problem(413, $"The body is over {MaxBodyBytes} bytes.");
+        var secret = await secrets.GetAsync("messagebird", http.RequestAborted);
+        var url = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{http.Request.Path}{http.Request.QueryString}";
+        if (secret is null || !MessageBirdSignature.Verify(http.Request.Headers["MessageBird-Signature-JWT"], secret, url, body, clock.GetUtcNow()))
+            return Problem(401, "The signature is missing, wrong or stale.");
+
+        var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in http.Request.Query) fields[name] = value.ToString();
+        var text = Encoding.UTF8.GetString(body);
+        if ((http.Request.ContentType ?? "").StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                foreach (var p in JsonSerializer.Deserialize<JsonElement>(body).EnumerateObject())
+                    fields[p.Name] = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText();
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException)
+            {
+                return Problem(400, "The body is not a JSON object.");
+            }
+        }
+        else
+        {
+            foreach (var (name, value) in Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(text)) fields[name] = value.ToString();
+        }
+        if (!fields.TryGetValue("originator", out var originator) || string.IsNullOrWhiteSpace(originator))
+            return Problem(400, "The message has no 'originator'.");
+        fields.TryGetValue("payload", out var message);
+        if (message is null) fields.TryGetValue("body", out message);
+        var document = JsonSerializer.Serialize(new
+        {
+            originator, recipient = fields.GetValueOrDefault("recipient"), payload = message ?? "", id = fields.GetValueOrDefault("id"), raw = text,
+        });
+        var eventKey = fields.TryGetValue("id", out var id) && id.Length > 0
+            ? id
+            : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(http.Request.QueryString + "\n" + text)));
+        var stored = await inbox.AcceptAsync("messagebird", eventKey, "inbound_sms", document, http.RequestAborted);
+        if (stored is { } eventId)
+            TryEnqueue(http, eventId, inbox.ClientId);
+        return TypedResults.Ok(new { received = true, duplicate = stored is null });
     }
 
     private static string? Str(JsonElement e, string name) =>

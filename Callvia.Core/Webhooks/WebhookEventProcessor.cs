@@ -11,7 +11,7 @@ namespace Callvia.Core.Webhooks;
 /// 'processed' mark are committed together, so a retry after a crash redoes the whole of it or nothing,
 /// and an event already processed is skipped.
 /// </summary>
-public sealed class WebhookEventProcessor(CallviaDbContext db, RetellCallEvents retell, Appointments.CalcomBookingEvents calcom, Billing.StripeInvoiceEvents stripe, Tenancy.KpiNotifier kpis, TimeProvider clock, ILogger<WebhookEventProcessor> logger)
+public sealed class WebhookEventProcessor(CallviaDbContext db, RetellCallEvents retell, Appointments.CalcomBookingEvents calcom, Billing.StripeInvoiceEvents stripe, Tenancy.KpiNotifier kpis, Messaging.InboundSms sms, TimeProvider clock, ILogger<WebhookEventProcessor> logger)
 {
     /// <summary>Returns false when there was nothing to do (unknown, or processed already).</summary>
     public async Task<bool> ProcessAsync(Guid eventId, CancellationToken ct)
@@ -28,6 +28,9 @@ public sealed class WebhookEventProcessor(CallviaDbContext db, RetellCallEvents 
                 break;
             case "calcom":
                 await calcom.ApplyAsync(ev.EventType, payload.RootElement, ct);
+                break;
+            case "messagebird":
+                await sms.ApplyAsync(payload.RootElement, ct);
                 break;
             case "stripe":
                 Stripe.Event stripeEvent;

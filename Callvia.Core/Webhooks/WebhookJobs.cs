@@ -26,7 +26,7 @@ public sealed class ProcessWebhookEventJob(WebhookEventProcessor processor)
 public sealed class WebhookEventSweep(NpgsqlDataSource dataSource, IBackgroundJobClient jobs)
 {
     public const string RecurringId = "webhook-event-sweep";
-    public static readonly string[] HandledProviders = ["retell", "calcom", "stripe"];
+    public static readonly string[] HandledProviders = ["retell", "calcom", "stripe", "messagebird"];
 
     [DisableConcurrentExecution(60)]
     public async Task<int> RunAsync(TimeSpan olderThan, CancellationToken ct)

@@ -157,3 +157,31 @@ public sealed class WebhookInboxShould(ApiFixture fixture)
         return api.SendAsync(request);
     }
 }
+
+[Collection(ApiCollection.Name)]
+public sealed class MessageBirdInboxShould(ApiFixture fixture)
+{
+    private const string SigningKey = "mb_key_for_tests";
+
+    [Fact]
+    public async Task Store_a_signed_inbound_sms_once_and_refuse_an_unsigned_one()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        await fixture.InTenantAsync(tenant, async sp => { await sp.GetRequiredService<ProviderSecrets>().SetAsync("messagebird", SigningKey, default); return true; });
+        using var api = fixture.Api.CreateClient(tenant.Slug);
+        var body = $"originator=1202555{Random.Shared.Next(1000, 9999)}&recipient=3197010520000&payload=STOP&id={Guid.NewGuid():N}";
+        var url = new Uri(api.BaseAddress!, "/api/webhooks/messagebird").ToString();
+
+        for (var i = 0; i < 2; i++)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/messagebird") { Content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded") };
+            request.Headers.Add("MessageBird-Signature-JWT", MessageBirdSignature.Sign(SigningKey, url, Encoding.UTF8.GetBytes(body), DateTimeOffset.UtcNow));
+            Assert.Equal(HttpStatusCode.OK, (await api.SendAsync(request)).StatusCode);
+        }
+        Assert.Equal(1, await fixture.CountAsync($"SELECT count(*) FROM events WHERE provider = 'messagebird' AND client_id = '{tenant.Id}' AND payload LIKE '%\"payload\":\"STOP\"%'"));
+
+        var unsigned = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/messagebird") { Content = new StringContent(body + "x", Encoding.UTF8, "application/x-www-form-urlencoded") };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.SendAsync(unsigned)).StatusCode);
+        Assert.Equal(1, await fixture.CountAsync($"SELECT count(*) FROM events WHERE provider = 'messagebird' AND client_id = '{tenant.Id}'"));
+    }
+}
