@@ -4,7 +4,6 @@ using Callvia.Api.Leads;
 using Callvia.Api.Tenancy;
 using Callvia.Api.Webhooks;
 using Callvia.Core;
-using Callvia.Core.Jobs;
 using Callvia.Core.Tenancy;
 
 namespace Callvia.Api.Hosting;
@@ -16,7 +15,6 @@ public static class ApiApp
     {
         var builder = CallviaWebHost.CreateBuilder(typeof(ApiApp), args, configure);
         builder.AddApiAuth();
-        builder.AddCallviaHangfire(runServer: false);
         builder.Services.AddCallviaGraphQL(builder.Environment);
         builder.Services.AddProblemDetails();
 

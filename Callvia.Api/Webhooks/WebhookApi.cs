@@ -10,7 +10,7 @@ namespace Callvia.Api.Webhooks;
 /// Provider webhooks, per tenant by host: the raw body is read (size-limited), its signature checked with
 /// the tenant's secret before anything is stored, then the event is committed to the inbox and the
 /// provider gets its 2xx. A redelivery answers 2xx and changes nothing. Unknown event types: 2xx, ignored.
-/// Processing the stored events is the jobs service's work.
+/// Processing the stored events is the jobs service's work: it claims new events as they arrive.
 /// </summary>
 public static class WebhookApi
 {
@@ -26,6 +26,14 @@ public static class WebhookApi
         group.MapPost("/calcom", CalcomAsync);
         group.MapPost("/stripe", StripeAsync).AllowAnyHost();
         group.MapPost("/messagebird", MessageBirdAsync);
+        // The ingest benchmark's baseline: the same server storing the raw row, nothing else. Off unless configured.
+        if (app.ServiceProvider.GetRequiredService<IConfiguration>().GetValue("Bench:BareEndpoint", false))
+            group.MapPost("/_bare", async (HttpContext http, WebhookInbox inbox) =>
+            {
+                var body = await ReadBodyAsync(http.Request, http.RequestAborted);
+                await inbox.AcceptAsync("bare", Guid.NewGuid().ToString("N"), "bare", Encoding.UTF8.GetString(body ?? []), http.RequestAborted);
+                return TypedResults.Ok();
+            });
     }
 
     private static Task<IResult> RetellAsync(HttpContext http, ProviderSecrets secrets, WebhookInbox inbox, TimeProvider clock) =>
@@ -105,8 +113,6 @@ public static class WebhookApi
             await using var scope = scopes.CreateAsyncScope();
             scope.ServiceProvider.GetRequiredService<Core.Tenancy.TenantContext>().SetTenant(tenant);
             stored = await scope.ServiceProvider.GetRequiredService<WebhookInbox>().AcceptAsync("stripe", eventId, type, json, http.RequestAborted);
-            if (stored is { } newId)
-                TryEnqueue(http, newId, id);
         }
         else
         {
@@ -165,20 +171,11 @@ public static class WebhookApi
             ? id
             : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(http.Request.QueryString + "\n" + text)));
         var stored = await inbox.AcceptAsync("messagebird", eventKey, "inbound_sms", document, http.RequestAborted);
-        if (stored is { } eventId)
-            TryEnqueue(http, eventId, inbox.ClientId);
         return TypedResults.Ok(new { received = true, duplicate = stored is null });
     }
 
     private static string? Str(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
-    private static void TryEnqueue(HttpContext http, Guid eventId, Guid clientId)
-    {
-        // Processing starts now; if this enqueue is lost, the jobs service's sweep finds the event.
-        try { ProcessWebhookEventJob.Enqueue(http.RequestServices.GetRequiredService<Hangfire.IBackgroundJobClient>(), eventId, clientId); }
-        catch (Exception e) { http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Webhooks").LogWarning(e, "Could not enqueue event {EventId}; the sweep will", eventId); }
-    }
 
     private delegate (string? Type, string? Key, string? Error) Classify(JsonElement json);
 
@@ -213,8 +210,6 @@ public static class WebhookApi
             return TypedResults.Ok(new { received = true, ignored = true, @event = type });
 
         var stored = await inbox.AcceptAsync(provider, key, type!, Encoding.UTF8.GetString(body), http.RequestAborted);
-        if (stored is { } eventId && WebhookEventSweep.HandledProviders.Contains(provider))
-            TryEnqueue(http, eventId, inbox.ClientId);
         return TypedResults.Ok(new { received = true, duplicate = stored is null, @event = type });
     }
 

@@ -17,6 +17,8 @@ public static class JobsApp
         builder.Services.AddCallviaIdentity(browserRedirects: false);
         builder.Services.AddAuthorizationBuilder().AddCallviaPolicies(IdentityConstants.ApplicationScheme);
         builder.AddCallviaHangfire(runServer: true);
+        if (builder.Configuration.GetValue("Jobs:Dispatch", true))
+            builder.Services.AddHostedService<Core.Webhooks.WebhookEventDispatcher>();
 
         var app = builder.Build();
         app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<Core.Webhooks.WebhookEventSweep>(

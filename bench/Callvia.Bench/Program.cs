@@ -6,6 +6,7 @@ return args.FirstOrDefault() switch
     "import" => await ImportBenchmark.RunAsync(args[1..]),
     "parse" => await ParseProbe.RunAsync(args[1..]),
     "phone" => PhoneProbe.Run(),
+    "webhooks" => await WebhookBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 

@@ -38,11 +38,9 @@ public sealed class CrashRecoveryShould(JobsFixture fixture)
             await ExecAsync(admin, $"INSERT INTO events (id, client_id, provider, provider_event_key, event_type, payload, status, attempts, received_at) VALUES ('{id}', '{clientId}', 'retell', 'crash_{i}:call_ended', 'call_ended', '{body}', 'received', 0, now())");
         }
 
+        // the jobs service's dispatcher claims the stored events and enqueues their processing itself
         var storage = new PostgreSqlStorage(new NpgsqlConnectionFactory(db.AppConnectionString, new PostgreSqlStorageOptions()), new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = false });
         var jobs = new BackgroundJobClient(storage);
-        foreach (var id in eventIds)
-            using (AmbientTenant.Use(clientId))
-                jobs.Enqueue<ProcessWebhookEventJob>(j => j.RunAsync(id, CancellationToken.None));
 
         var first = StartJobsProcess(db);
         try
@@ -62,7 +60,7 @@ public sealed class CrashRecoveryShould(JobsFixture fixture)
         var second = StartJobsProcess(db);
         try
         {
-            // the recovery path: the sweep finds events still 'received' (their jobs died with the process)
+            // the recovery path: the sweep finds events claimed but never processed (their jobs died with the process)
             jobs.Enqueue<WebhookEventSweep>(s => s.RunAsync(TimeSpan.Zero, CancellationToken.None));
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
             while (await ProcessedAsync(admin) < Events)
