@@ -35,7 +35,7 @@ public static class LeadImportApi
     private static async Task<IResult> CreateAsync(CreateImportRequest? request, LeadImports imports, HttpContext http)
     {
         if (ParseCampaignId(request?.CampaignId) is not { } campaignId)
-            return Problem(400, "campaignId is required: the campaign's UUID (or its GraphQL id).");
+            return ApiProblems.Of(400, "campaignId is required: the campaign's UUID (or its GraphQL id).");
         try
         {
             var import = await imports.CreateAsync(campaignId, Caller(http), http.RequestAborted);
@@ -46,14 +46,14 @@ public static class LeadImportApi
         }
         catch (ImportInputException e)
         {
-            return Problem(e.Status, e.Message);
+            return ApiProblems.Of(e.Status, e.Message);
         }
     }
 
     private static async Task<IResult> ImportAsync([FromQuery] string? campaignId, LeadImports imports, HttpContext http) =>
         ParseCampaignId(campaignId) is { } id
             ? await RunAsync(null, id, imports, http)
-            : Problem(400, "campaignId is required: ?campaignId= the campaign's UUID (or its GraphQL id).");
+            : ApiProblems.Of(400, "campaignId is required: ?campaignId= the campaign's UUID (or its GraphQL id).");
 
     private static Task<IResult> UploadAsync(Guid id, LeadImports imports, HttpContext http) => RunAsync(id, null, imports, http);
 
@@ -65,7 +65,7 @@ public static class LeadImportApi
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
             size.MaxRequestBodySize = bodyLimit;
         if (http.Request.ContentLength > bodyLimit)
-            return Problem(413, $"The file is larger than the limit of {limit / (1024 * 1024)} MB.");
+            return ApiProblems.Of(413, $"The file is larger than the limit of {limit / (1024 * 1024)} MB.");
         try
         {
             var (body, fileName) = await OpenFileAsync(http.Request, bodyLimit);
@@ -74,24 +74,24 @@ public static class LeadImportApi
         }
         catch (ImportInputException e)
         {
-            return Problem(e.Status, e.Message);
+            return ApiProblems.Of(e.Status, e.Message);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == 413)
         {
-            return Problem(413, $"The file is larger than the limit of {limit / (1024 * 1024)} MB.");
+            return ApiProblems.Of(413, $"The file is larger than the limit of {limit / (1024 * 1024)} MB.");
         }
     }
 
     private static async Task<IResult> GetAsync(Guid id, LeadImports imports, HttpContext http) =>
         await imports.ViewAsync(id, http.RequestAborted) is { } view
             ? TypedResults.Ok(Response(view))
-            : Problem(404, $"Import {id} was not found.");
+            : ApiProblems.Of(404, $"Import {id} was not found.");
 
     private static async Task ReportAsync(Guid id, LeadImports imports, HttpContext http)
     {
         if (await imports.FindAsync(id, http.RequestAborted) is null)
         {
-            await Problem(404, $"Import {id} was not found.").ExecuteAsync(http);
+            await ApiProblems.Of(404, $"Import {id} was not found.").ExecuteAsync(http);
             return;
         }
         http.Response.ContentType = "text/csv; charset=utf-8";
@@ -149,8 +149,4 @@ public static class LeadImportApi
     private static string? Caller(HttpContext http) =>
         http.User.FindFirstValue(ClaimTypes.Email) ?? http.User.FindFirstValue("sub");
 
-    private static IResult Problem(int status, string detail) => TypedResults.Problem(detail: detail, statusCode: status, title: status switch
-    {
-        400 => "Bad input", 404 => "Not found", 409 => "Conflict", 413 => "Too large", 415 => "Unsupported file", _ => "Error",
-    });
 }

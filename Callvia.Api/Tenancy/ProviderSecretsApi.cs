@@ -20,14 +20,14 @@ public static class ProviderSecretsApi
         group.MapPut("/{provider}", async (string provider, SecretBody? body, ProviderSecrets secrets, HttpContext http) =>
         {
             if (!ProviderSecrets.Providers.Contains(provider))
-                return Problem(404, $"Unknown provider '{provider}': one of {string.Join(", ", ProviderSecrets.Providers)}.");
+                return ApiProblems.Of(404, $"Unknown provider '{provider}': one of {string.Join(", ", ProviderSecrets.Providers)}.");
             if (body?.Secret is not { Length: >= 8 and <= 1000 } secret)
-                return Problem(400, "secret is required (8 to 1000 characters).");
+                return ApiProblems.Of(400, "secret is required (8 to 1000 characters).");
             await secrets.SetAsync(provider, secret, http.RequestAborted);
             return TypedResults.NoContent();
         });
         group.MapDelete("/{provider}", async (string provider, ProviderSecrets secrets, HttpContext http) =>
-            await secrets.DeleteAsync(provider, http.RequestAborted) ? TypedResults.NoContent() : Problem(404, $"No secret for '{provider}'."));
+            await secrets.DeleteAsync(provider, http.RequestAborted) ? TypedResults.NoContent() : ApiProblems.Of(404, $"No secret for '{provider}'."));
     }
 
     public sealed record SecretBody(string? Secret);
@@ -38,5 +38,4 @@ public static class ProviderSecretsApi
             .AddRequirements(new SameTenantRequirement())
             .RequireAssertion(ctx => ctx.User.IsInRole(Roles.ClientAdmin) || SameTenantHandler.IsAgencyPrincipal(ctx.User)));
 
-    private static IResult Problem(int status, string detail) => TypedResults.Problem(detail: detail, statusCode: status);
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using static Callvia.Core.JsonFields;
 using Callvia.Core.Tenancy;
 using Callvia.Core.Webhooks;
 
@@ -74,11 +75,9 @@ public static class WebhookApi
     private static async Task<IResult> StripeAsync(HttpContext http, IConfiguration configuration, TimeProvider clock,
         IServiceScopeFactory scopes, Core.Tenancy.TenantStore tenants, Core.Tenancy.AgencyAccess agency, Npgsql.NpgsqlDataSource dataSource)
     {
-        if (http.Request.ContentLength > MaxBodyBytes)
-            return Problem(413, $"The body is over {MaxBodyBytes} bytes.");
         var body = await ReadBodyAsync(http.Request, http.RequestAborted);
         if (body is null)
-            return Problem(413, $"The body is over {MaxBodyBytes} bytes.");
+            return ApiProblems.Of(413, $"The body is over {MaxBodyBytes} bytes.");
         var secret = configuration["Stripe:WebhookSecret"];
         var json = Encoding.UTF8.GetString(body);
         try
@@ -89,13 +88,13 @@ public static class WebhookApi
         }
         catch (Exception e) when (e is Stripe.StripeException or ArgumentException or FormatException)
         {
-            return Problem(401, "The signature is missing, wrong or stale.");
+            return ApiProblems.Of(401, "The signature is missing, wrong or stale.");
         }
         JsonElement root;
         try { root = JsonSerializer.Deserialize<JsonElement>(body); }
-        catch (JsonException) { return Problem(400, "The body is not valid JSON."); }
+        catch (JsonException) { return ApiProblems.Of(400, "The body is not valid JSON."); }
         if (root.ValueKind != JsonValueKind.Object || Str(root, "id") is not { } eventId || Str(root, "type") is not { } type)
-            return Problem(400, "The body has no event 'id' or 'type'.");
+            return ApiProblems.Of(400, "The body has no event 'id' or 'type'.");
         if (!Core.Billing.StripeInvoiceEvents.Types.Contains(type))
             return TypedResults.Ok(new { received = true, ignored = true, @event = type });
 
@@ -130,15 +129,13 @@ public static class WebhookApi
     /// </summary>
     private static async Task<IResult> MessageBirdAsync(HttpContext http, ProviderSecrets secrets, WebhookInbox inbox, TimeProvider clock)
     {
-        if (http.Request.ContentLength > MaxBodyBytes)
-            return Problem(413, $"The body is over {MaxBodyBytes} bytes.");
         var body = await ReadBodyAsync(http.Request, http.RequestAborted);
         if (body is null)
-            return Problem(413, $"The body is over {MaxBodyBytes} bytes.");
+            return ApiProblems.Of(413, $"The body is over {MaxBodyBytes} bytes.");
         var secret = await secrets.GetAsync("messagebird", http.RequestAborted);
         var url = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{http.Request.Path}{http.Request.QueryString}";
         if (secret is null || !MessageBirdSignature.Verify(http.Request.Headers["MessageBird-Signature-JWT"], secret, url, body, clock.GetUtcNow()))
-            return Problem(401, "The signature is missing, wrong or stale.");
+            return ApiProblems.Of(401, "The signature is missing, wrong or stale.");
 
         var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, value) in http.Request.Query) fields[name] = value.ToString();
@@ -152,7 +149,7 @@ public static class WebhookApi
             }
             catch (Exception e) when (e is JsonException or InvalidOperationException)
             {
-                return Problem(400, "The body is not a JSON object.");
+                return ApiProblems.Of(400, "The body is not a JSON object.");
             }
         }
         else
@@ -160,7 +157,7 @@ public static class WebhookApi
             foreach (var (name, value) in Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(text)) fields[name] = value.ToString();
         }
         if (!fields.TryGetValue("originator", out var originator) || string.IsNullOrWhiteSpace(originator))
-            return Problem(400, "The message has no 'originator'.");
+            return ApiProblems.Of(400, "The message has no 'originator'.");
         fields.TryGetValue("payload", out var message);
         if (message is null) fields.TryGetValue("body", out message);
         var document = JsonSerializer.Serialize(new
@@ -174,23 +171,19 @@ public static class WebhookApi
         return TypedResults.Ok(new { received = true, duplicate = stored is null });
     }
 
-    private static string? Str(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     private delegate (string? Type, string? Key, string? Error) Classify(JsonElement json);
 
     private static async Task<IResult> ReceiveAsync(HttpContext http, ProviderSecrets secrets, WebhookInbox inbox, string provider,
         Func<byte[], string, bool> verify, Classify classify)
     {
-        if (http.Request.ContentLength > MaxBodyBytes)
-            return Problem(413, $"The body is over {MaxBodyBytes} bytes.");
         var body = await ReadBodyAsync(http.Request, http.RequestAborted);
         if (body is null)
-            return Problem(413, $"The body is over {MaxBodyBytes} bytes.");
+            return ApiProblems.Of(413, $"The body is over {MaxBodyBytes} bytes.");
 
         var secret = await secrets.GetAsync(provider, http.RequestAborted);
         if (secret is null || !verify(body, secret))
-            return Problem(401, "The signature is missing, wrong or stale.");
+            return ApiProblems.Of(401, "The signature is missing, wrong or stale.");
 
         JsonElement json;
         try
@@ -199,13 +192,13 @@ public static class WebhookApi
         }
         catch (JsonException)
         {
-            return Problem(400, "The body is not valid JSON.");
+            return ApiProblems.Of(400, "The body is not valid JSON.");
         }
         if (json.ValueKind != JsonValueKind.Object)
-            return Problem(400, "The body is not a JSON object.");
+            return ApiProblems.Of(400, "The body is not a JSON object.");
         var (type, key, error) = classify(json);
         if (error is not null)
-            return Problem(400, error);
+            return ApiProblems.Of(400, error);
         if (key is null)
             return TypedResults.Ok(new { received = true, ignored = true, @event = type });
 
@@ -213,9 +206,10 @@ public static class WebhookApi
         return TypedResults.Ok(new { received = true, duplicate = stored is null, @event = type });
     }
 
-    /// <summary>The raw bytes, or null past the limit.</summary>
+    /// <summary>The raw bytes, or null past the limit (by Content-Length at once, or while reading).</summary>
     private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
     {
+        if (request.ContentLength > MaxBodyBytes) return null;
         using var buffer = new MemoryStream(request.ContentLength is > 0 and <= MaxBodyBytes ? (int)request.ContentLength : 16 * 1024);
         var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
@@ -234,8 +228,4 @@ public static class WebhookApi
         return buffer.ToArray();
     }
 
-    private static IResult Problem(int status, string detail) => TypedResults.Problem(detail: detail, statusCode: status, title: status switch
-    {
-        400 => "Bad input", 401 => "Bad signature", 413 => "Too large", _ => "Error",
-    });
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using static Callvia.Core.JsonFields;
 using Callvia.Core.Data;
 using Callvia.Core.Leads;
 using Microsoft.EntityFrameworkCore;
@@ -151,8 +152,6 @@ public sealed class CalcomBookingEvents(CallviaDbContext db)
         && responses.TryGetProperty(field, out var answer) && answer.ValueKind == JsonValueKind.Object
             ? Str(answer, "value") : null;
 
-    private static string? Str(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     private static DateTimeOffset? Time(JsonElement e, string name) =>
         Str(e, name) is { } s && DateTimeOffset.TryParse(s, System.Globalization.CultureInfo.InvariantCulture,

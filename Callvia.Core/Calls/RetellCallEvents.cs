@@ -1,4 +1,5 @@
 using System.Text.Json;
+using static Callvia.Core.JsonFields;
 using Callvia.Core.Data;
 using Callvia.Core.Leads;
 using Callvia.Core.Messaging;
@@ -108,8 +109,6 @@ public sealed class RetellCallEvents(CallviaDbContext db)
         LeadStatus.New => 0, LeadStatus.Contacted => 1, LeadStatus.Callback => 2, LeadStatus.Booked => 3, _ => 4,
     };
 
-    private static string? Str(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     private static DateTimeOffset? Ms(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.TryGetInt64(out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;

@@ -27,10 +27,10 @@ public sealed class CalcomProcessingShould(JobsFixture fixture)
     {
         var tenant = await fixture.CreateTenantAsync();
         var other = await fixture.CreateTenantAsync();
-        var byId = await NewLeadAsync(tenant, "+12125550190", "id@example.com");
-        var byPhone = await NewLeadAsync(tenant, "+12125550191", "phone@example.com");
-        var byEmail = await NewLeadAsync(tenant, "+12125550192", "email@example.com");
-        var theirs = await NewLeadAsync(other, "+12125550193", "theirs@example.com");
+        var byId = await fixture.CreateLeadAsync(tenant, "+12125550190", "id@example.com");
+        var byPhone = await fixture.CreateLeadAsync(tenant, "+12125550191", "phone@example.com");
+        var byEmail = await fixture.CreateLeadAsync(tenant, "+12125550192", "email@example.com");
+        var theirs = await fixture.CreateLeadAsync(other, "+12125550193", "theirs@example.com");
         var u = Guid.NewGuid().ToString("N");
 
         await ApplyAsync(tenant, "BOOKING_CREATED", Booking("BOOKING_CREATED", u + "1", "2026-02-01T15:00:00Z", leadId: byId.ToString(), phone: "+12125550191"));
@@ -54,7 +54,7 @@ public sealed class CalcomProcessingShould(JobsFixture fixture)
         foreach (var reversed in new[] { false, true })
         {
             var tenant = await fixture.CreateTenantAsync();
-            var lead = await NewLeadAsync(tenant, "+12125550194", "chain@example.com");
+            var lead = await fixture.CreateLeadAsync(tenant, "+12125550194", "chain@example.com");
             var u = Guid.NewGuid().ToString("N");
             var events = new List<(string, string)>
             {
@@ -82,7 +82,7 @@ public sealed class CalcomProcessingShould(JobsFixture fixture)
     public async Task Cancel_a_booking_for_good_even_when_the_cancellation_comes_first()
     {
         var tenant = await fixture.CreateTenantAsync();
-        var lead = await NewLeadAsync(tenant, "+12125550195", "cancel@example.com");
+        var lead = await fixture.CreateLeadAsync(tenant, "+12125550195", "cancel@example.com");
         var u = Guid.NewGuid().ToString("N");
         var created = Booking("BOOKING_CREATED", u + "X", "2026-04-01T15:00:00Z", leadId: lead.ToString());
         var cancelled = Booking("BOOKING_CANCELLED", u + "X", "2026-04-01T15:00:00Z", leadId: lead.ToString());
@@ -103,15 +103,6 @@ public sealed class CalcomProcessingShould(JobsFixture fixture)
         await fixture.InTenantAsync(tenant, sp => sp.GetRequiredService<WebhookEventProcessor>().ProcessAsync(id!.Value, default));
     }
 
-    private Task<Guid> NewLeadAsync(TestTenant tenant, string phone, string email) =>
-        fixture.InTenantAsync(tenant, async sp =>
-        {
-            var db = sp.GetRequiredService<CallviaDbContext>();
-            var lead = new Lead { CampaignId = tenant.CampaignIds[1], PhoneE164 = phone, PhoneRaw = phone, Email = email };
-            db.Leads.Add(lead);
-            await db.SaveChangesAsync();
-            return lead.Id;
-        });
 
     private Task<LeadStatus> LeadStatusAsync(TestTenant tenant, Guid lead) =>
         fixture.InTenantAsync(tenant, sp => sp.GetRequiredService<CallviaDbContext>().Leads.Where(l => l.Id == lead).Select(l => l.Status).SingleAsync());

@@ -18,7 +18,7 @@ public sealed class InboundSmsShould(JobsFixture fixture)
     public async Task Opt_a_number_out_on_STOP_with_exactly_one_confirmation()
     {
         var tenant = await fixture.CreateTenantAsync();
-        var lead = await NewLeadAsync(tenant, "+12125550160");
+        var lead = await fixture.CreateLeadAsync(tenant, "+12125550160");
         await SmsAsync(tenant, "12125550160", "Stop");
         await SmsAsync(tenant, "12125550160", "STOP!");   // again: no second confirmation
 
@@ -38,7 +38,7 @@ public sealed class InboundSmsShould(JobsFixture fixture)
     public async Task Record_YES_as_the_leads_answer_on_the_appointment_it_was_asked_about()
     {
         var tenant = await fixture.CreateTenantAsync();
-        var lead = await NewLeadAsync(tenant, "+12125550161");
+        var lead = await fixture.CreateLeadAsync(tenant, "+12125550161");
         var appointment = await fixture.InTenantAsync(tenant, async sp =>
         {
             var db = sp.GetRequiredService<CallviaDbContext>();
@@ -61,13 +61,4 @@ public sealed class InboundSmsShould(JobsFixture fixture)
         Assert.True(await fixture.InTenantAsync(tenant, sp => sp.GetRequiredService<WebhookEventProcessor>().ProcessAsync(id, default)));
     }
 
-    private Task<Guid> NewLeadAsync(TestTenant tenant, string phone) =>
-        fixture.InTenantAsync(tenant, async sp =>
-        {
-            var db = sp.GetRequiredService<CallviaDbContext>();
-            var lead = new Lead { CampaignId = tenant.CampaignIds[1], PhoneE164 = phone, PhoneRaw = phone };
-            db.Leads.Add(lead);
-            await db.SaveChangesAsync();
-            return lead.Id;
-        });
 }

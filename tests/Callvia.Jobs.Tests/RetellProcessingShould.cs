@@ -45,7 +45,7 @@ public sealed class RetellProcessingShould(JobsFixture fixture)
     public async Task Reach_the_same_result_in_any_order_with_duplicates(string[] order)
     {
         var tenant = await fixture.CreateTenantAsync();
-        var leadId = await NewLeadAsync(tenant, "+12125550175");
+        var leadId = await fixture.CreateLeadAsync(tenant, "+12125550175");
         var callId = "call_" + Guid.NewGuid().ToString("N");
         var ids = new List<Guid>();
         foreach (var type in order)
@@ -61,7 +61,7 @@ public sealed class RetellProcessingShould(JobsFixture fixture)
     public async Task Suppress_the_number_of_a_lead_who_is_not_interested_once()
     {
         var tenant = await fixture.CreateTenantAsync();
-        var leadId = await NewLeadAsync(tenant, "+12125550142");
+        var leadId = await fixture.CreateLeadAsync(tenant, "+12125550142");
         var callId = "call_" + Guid.NewGuid().ToString("N");
         var analyzed = await StoreAsync(tenant, "call_analyzed", Event("call_analyzed", callId, leadId, "not_interested"));
         await ProcessAsync(tenant, analyzed);
@@ -73,7 +73,7 @@ public sealed class RetellProcessingShould(JobsFixture fixture)
     public async Task End_a_call_that_never_connected_without_contacting_the_lead()
     {
         var tenant = await fixture.CreateTenantAsync();
-        var leadId = await NewLeadAsync(tenant, "+12125550143");
+        var leadId = await fixture.CreateLeadAsync(tenant, "+12125550143");
         var callId = "call_" + Guid.NewGuid().ToString("N");
         foreach (var type in new[] { "call_ended", "call_analyzed" })
             await ProcessAsync(tenant, await StoreAsync(tenant, type, Event(type, callId, leadId, outcome: "none", connected: false)));
@@ -84,7 +84,7 @@ public sealed class RetellProcessingShould(JobsFixture fixture)
     public async Task Process_stored_events_through_the_jobs_service_including_ones_whose_job_was_lost()
     {
         var tenant = await fixture.CreateTenantAsync();
-        var leadId = await NewLeadAsync(tenant, "+12125550144");
+        var leadId = await fixture.CreateLeadAsync(tenant, "+12125550144");
         var callId = "call_" + Guid.NewGuid().ToString("N");
         var enqueued = await StoreAsync(tenant, "call_started", Event("call_started", callId, leadId));
         var lost = await StoreAsync(tenant, "call_analyzed", Event("call_analyzed", callId, leadId));
@@ -101,15 +101,6 @@ public sealed class RetellProcessingShould(JobsFixture fixture)
         Assert.EndsWith("|appointment_set|booked|usage 1: 132 s, 0.440000|suppressed 0|processed 2", await SnapshotAsync(tenant, callId, leadId, "+12125550144"));
     }
 
-    private async Task<Guid> NewLeadAsync(TestTenant tenant, string phone) =>
-        await fixture.InTenantAsync(tenant, async sp =>
-        {
-            var db = sp.GetRequiredService<CallviaDbContext>();
-            var lead = new Lead { CampaignId = tenant.CampaignIds[1], PhoneE164 = phone, PhoneRaw = phone, FirstName = "Dana" };
-            db.Leads.Add(lead);
-            await db.SaveChangesAsync();
-            return lead.Id;
-        });
 
     private Task<Guid> StoreAsync(TestTenant tenant, string type, string body) =>
         fixture.InTenantAsync(tenant, async sp =>

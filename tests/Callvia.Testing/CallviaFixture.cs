@@ -59,6 +59,26 @@ public class CallviaFixture : IAsyncLifetime
         return await work(scope.ServiceProvider);
     }
 
+    /// <summary>A count as the database sees it (superuser: no row-level security in the way).</summary>
+    public async Task<long> CountAsync(string sql)
+    {
+        await using var conn = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(Servers.PostgresAdmin) { Database = Database.Name }.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand(sql, conn);
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync());
+    }
+
+    /// <summary>A lead in the tenant's second campaign, written as the app writes it.</summary>
+    public Task<Guid> CreateLeadAsync(TestTenant tenant, string phone, string? email = null) =>
+        InTenantAsync(tenant, async sp =>
+        {
+            var db = sp.GetRequiredService<Callvia.Core.Data.CallviaDbContext>();
+            var lead = new Callvia.Core.Leads.Lead { CampaignId = tenant.CampaignIds[1], PhoneE164 = phone, PhoneRaw = phone, Email = email, FirstName = "Dana" };
+            db.Leads.Add(lead);
+            await db.SaveChangesAsync();
+            return lead.Id;
+        });
+
     /// <summary>Starts one of the services on a free loopback port, configured for this fixture.</summary>
     public Task<RunningApp> StartAsync(Func<string[], Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>?, Microsoft.AspNetCore.Builder.WebApplication> build,
         IDictionary<string, string?>? extra = null) =>

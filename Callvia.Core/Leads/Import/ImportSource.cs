@@ -105,7 +105,7 @@ public sealed class ImportSource
     }
 
     /// <summary>Counts bytes and stops at the limit with a 413.</summary>
-    private sealed class LimitedStream(Stream inner, long max) : Stream
+    private sealed class LimitedStream(Stream inner, long max) : ForwardOnlyStream
     {
         public long BytesRead { get; private set; }
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
@@ -116,20 +116,10 @@ public sealed class ImportSource
                 throw new ImportInputException(413, $"The file is larger than the limit of {max / (1024 * 1024)} MB.");
             return n;
         }
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>Replays the sniffed head, then reads on.</summary>
-    private sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : Stream
+    private sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : ForwardOnlyStream
     {
         private ReadOnlyMemory<byte> _prefix = prefix;
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
@@ -140,6 +130,11 @@ public sealed class ImportSource
             _prefix = _prefix[n..];
             return n;
         }
+    }
+
+    /// <summary>A read-only, forward-only stream: subclasses implement ReadAsync only.</summary>
+    private abstract class ForwardOnlyStream : Stream
+    {
         public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
         public override bool CanRead => true;
         public override bool CanSeek => false;
