@@ -44,6 +44,7 @@ public static class CoreRegistration
         services.AddScoped<Seeding.DemoSeeder>();
         services.AddScoped<Leads.Import.LeadImporter>();
         services.AddScoped<Webhooks.ProviderSecrets>();
+        services.AddSingleton<Webhooks.InboxWriter>();
         services.AddScoped<Webhooks.WebhookInbox>();
         services.AddScoped<Webhooks.WebhookEventProcessor>();
         services.AddScoped<Calls.RetellCallEvents>();

@@ -24,8 +24,7 @@ public static class ApiApp
         app.UseStatusCodePages();
         app.UseRouting();
         app.UseTenantResolution();
-        app.UseAuthentication();
-        app.UseAuthorization();
+        app.UseAuthenticationExceptSigned();
         app.MapDefaultEndpoints();
         app.MapTokenEndpoint();
         app.MapGraphQLEndpoint();

@@ -23,10 +23,10 @@ public static class WebhookApi
     public static void MapWebhookApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/webhooks").WithTags("Webhooks").AllowAnonymous().DisableAntiforgery();
-        group.MapPost("/retell", RetellAsync);
-        group.MapPost("/calcom", CalcomAsync);
-        group.MapPost("/stripe", StripeAsync).AllowAnyHost();
-        group.MapPost("/messagebird", MessageBirdAsync);
+        group.MapPost("/retell", RetellAsync).SignatureAuthenticated();
+        group.MapPost("/calcom", CalcomAsync).SignatureAuthenticated();
+        group.MapPost("/stripe", StripeAsync).AllowAnyHost().SignatureAuthenticated();
+        group.MapPost("/messagebird", MessageBirdAsync).SignatureAuthenticated();
         // The ingest benchmark's baseline: the same server storing the raw row, nothing else. Off unless configured.
         if (app.ServiceProvider.GetRequiredService<IConfiguration>().GetValue("Bench:BareEndpoint", false))
             group.MapPost("/_bare", async (HttpContext http, WebhookInbox inbox) =>
@@ -34,7 +34,7 @@ public static class WebhookApi
                 var body = await ReadBodyAsync(http.Request, http.RequestAborted);
                 await inbox.AcceptAsync("bare", Guid.NewGuid().ToString("N"), "bare", Encoding.UTF8.GetString(body ?? []), http.RequestAborted);
                 return TypedResults.Ok();
-            });
+            }).SignatureAuthenticated();
     }
 
     private static Task<IResult> RetellAsync(HttpContext http, ProviderSecrets secrets, WebhookInbox inbox, TimeProvider clock) =>

