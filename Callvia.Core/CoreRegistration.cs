@@ -45,6 +45,7 @@ public static class CoreRegistration
         services.AddScoped<Leads.Import.LeadImporter>();
         services.AddScoped<Webhooks.ProviderSecrets>();
         services.AddSingleton<Webhooks.InboxWriter>();
+        services.AddScoped<Kpis.KpiService>();
         services.AddScoped<Webhooks.WebhookInbox>();
         services.AddScoped<Webhooks.WebhookEventProcessor>();
         services.AddScoped<Calls.RetellCallEvents>();

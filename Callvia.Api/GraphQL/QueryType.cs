@@ -54,6 +54,14 @@ public sealed class QueryType : ObjectGraphType
                 ? await ctx.RequestServices!.GetRequiredService<LeadImports>().ViewAsync(id, ctx.CancellationToken)
                 : null);
 
+        Field<NonNullGraphType<Kpis.KpisGraphType>>("kpis")
+            .Description("The dashboard's KPIs for [from, to) (open ends allowed), optionally one campaign.")
+            .Argument<DateTimeGraphType>("from")
+            .Argument<DateTimeGraphType>("to")
+            .Argument<IdGraphType>("campaignId")
+            .ResolveAsync(async ctx => await ctx.RequestServices!.GetRequiredService<Core.Kpis.KpiService>()
+                .GetAsync(Kpis.KpiArguments.Range(ctx), ctx.CancellationToken));
+
         Field<NodeInterface>("node")
             .Argument<NonNullGraphType<IdGraphType>>("id")
             .ResolveAsync(async ctx =>

@@ -1,0 +1,56 @@
+using System.Globalization;
+using GraphQL.Types;
+using GraphQLParser.AST;
+
+namespace Callvia.Api.GraphQL;
+
+/// <summary>
+/// <c>Decimal</c>: exact amounts, serialized as a string ("12.3450") so no client reads money through a
+/// binary float. Accepts a string or a number literal as input.
+/// </summary>
+public sealed class DecimalStringGraphType : ScalarGraphType
+{
+    public DecimalStringGraphType()
+    {
+        Name = "Decimal";
+        Description = "An exact decimal number, serialized as a string.";
+    }
+
+    public override object? Serialize(object? value) => value switch
+    {
+        null => null,
+        decimal d => d.ToString(CultureInfo.InvariantCulture),
+        _ => ThrowSerializationError(value),
+    };
+
+    public override object? ParseValue(object? value) => value switch
+    {
+        null => null,
+        decimal d => d,
+        string s when decimal.TryParse(s, NumberStyles.Number, CultureInfo.InvariantCulture, out var d) => d,
+        int or long or double => Convert.ToDecimal(value, CultureInfo.InvariantCulture),
+        _ => ThrowValueConversionError(value),
+    };
+
+    public override object? ParseLiteral(GraphQLValue value) => value switch
+    {
+        GraphQLNullValue => null,
+        GraphQLStringValue s => ParseValue((string)s.Value),
+        GraphQLIntValue i => decimal.Parse(i.Value.Span, NumberStyles.Integer, CultureInfo.InvariantCulture),
+        GraphQLFloatValue f => decimal.Parse(f.Value.Span, NumberStyles.Float, CultureInfo.InvariantCulture),
+        _ => ThrowLiteralConversionError(value),
+    };
+}
+
+/// <summary>An amount of money: <c>{ amount: Decimal!, currency: String! }</c> (ISO 4217, lower case as Stripe has it).</summary>
+public sealed record Money(decimal Amount, string Currency);
+
+public sealed class MoneyGraphType : ObjectGraphType<Money>
+{
+    public MoneyGraphType()
+    {
+        Name = "Money";
+        Field<NonNullGraphType<DecimalStringGraphType>>("amount").Resolve(c => c.Source.Amount);
+        Field<NonNullGraphType<StringGraphType>>("currency").Resolve(c => c.Source.Currency);
+    }
+}

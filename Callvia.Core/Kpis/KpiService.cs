@@ -1,0 +1,127 @@
+using Callvia.Core.Data;
+using Callvia.Core.Tenancy;
+using Npgsql;
+
+namespace Callvia.Core.Kpis;
+
+/// <summary>A date range, half-open [From, To); null ends are open. Optionally one campaign.</summary>
+public sealed record KpiRange(DateTimeOffset? From, DateTimeOffset? To, Guid? CampaignId);
+
+public sealed record DayCount(DateOnly Day, int Count);
+
+public sealed record StatusCount(string Status, int Count);
+
+/// <summary>The dashboard's numbers for a range. Rates are null when their denominator is zero.</summary>
+public sealed record KpiSnapshot(
+    KpiRange Range,
+    int Leads,
+    int Calls,
+    int CalledLeads,
+    int ContactedLeads,
+    int AppointmentsBooked,
+    int AppointmentsShown,
+    int AppointmentsVerified,
+    decimal UsageCost,
+    string Currency,
+    IReadOnlyList<DayCount> CallsByDay,
+    IReadOnlyList<StatusCount> LeadsByStatus)
+{
+    /// <summary>Contacted leads / called leads.</summary>
+    public double ContactRate => CalledLeads == 0 ? 0 : (double)ContactedLeads / CalledLeads;
+    /// <summary>Shown / verified (shown or no-show).</summary>
+    public double ShowRate => AppointmentsVerified == 0 ? 0 : (double)AppointmentsShown / AppointmentsVerified;
+    /// <summary>Usage cost per shown appointment, to the cent; null with no shown appointment.</summary>
+    public decimal? CostPerShow => AppointmentsShown == 0 ? null : Math.Round(UsageCost / AppointmentsShown, 2, MidpointRounding.ToEven);
+}
+
+/// <summary>
+/// The one place the KPI rules live (the GraphQL query, the live subscription and the portal all use it):
+/// <list type="bullet">
+/// <item>leads: leads created in the range;</item>
+/// <item>calls: call logs created in the range; called leads: distinct leads of those calls; contacted leads: of
+/// those, the leads of calls that connected (a call connected when it started or lasted a second);</item>
+/// <item>appointments booked: bookings made in the range, a reschedule not counted again (it moves a booking);</item>
+/// <item>shown / verified: appointments starting in the range marked shown / shown or no-show;</item>
+/// <item>usage cost: the usage records of calls that happened in the range, in the client's currency, unrounded
+/// (invoices round once, at the end);</item>
+/// <item>calls by day: in the client's time zone; leads by status: the leads created in the range.</item>
+/// </list>
+/// A campaign filter applies to each. Runs in the caller's tenant: row-level security and the tenant's
+/// client id keep every number to that client.
+/// </summary>
+public sealed class KpiService(NpgsqlDataSource dataSource, TenantContext tenant)
+{
+    public async Task<KpiSnapshot> GetAsync(KpiRange range, CancellationToken ct)
+    {
+        var clientId = tenant.ClientId ?? throw new InvalidOperationException("KPIs are a client's.");
+        await using var conn = await TenantSession.OpenConnectionAsync(dataSource, tenant, ct);
+        await using var batch = new NpgsqlBatch(conn);
+        // $1 client, $2 from, $3 to, $4 campaign
+        Add(batch, """
+            SELECT (SELECT count(*) FROM leads l WHERE l.client_id = $1 AND ($4::uuid IS NULL OR l.campaign_id = $4)
+                      AND ($2::timestamptz IS NULL OR l.created_at >= $2) AND ($3::timestamptz IS NULL OR l.created_at < $3))::int,
+                   count(*)::int,
+                   count(DISTINCT c.lead_id)::int,
+                   count(DISTINCT c.lead_id) FILTER (WHERE c.started_at IS NOT NULL OR c.duration_seconds > 0)::int
+            FROM call_logs c
+            WHERE c.client_id = $1 AND ($4::uuid IS NULL OR c.campaign_id = $4)
+              AND ($2::timestamptz IS NULL OR c.created_at >= $2) AND ($3::timestamptz IS NULL OR c.created_at < $3)
+            """, clientId, range);
+        Add(batch, """
+            SELECT count(*) FILTER (WHERE a.rescheduled_from_uid IS NULL
+                                      AND ($2::timestamptz IS NULL OR a.created_at >= $2) AND ($3::timestamptz IS NULL OR a.created_at < $3))::int,
+                   count(*) FILTER (WHERE a.status = 'shown' AND ($2::timestamptz IS NULL OR a.starts_at >= $2) AND ($3::timestamptz IS NULL OR a.starts_at < $3))::int,
+                   count(*) FILTER (WHERE a.status IN ('shown', 'no_show') AND ($2::timestamptz IS NULL OR a.starts_at >= $2) AND ($3::timestamptz IS NULL OR a.starts_at < $3))::int
+            FROM appointments a
+            WHERE a.client_id = $1 AND ($4::uuid IS NULL OR a.campaign_id = $4)
+            """, clientId, range);
+        Add(batch, """
+            SELECT coalesce(sum(u.cost), 0), (SELECT currency FROM clients WHERE id = $1)
+            FROM usage_records u
+            WHERE u.client_id = $1
+              AND ($2::timestamptz IS NULL OR u.occurred_at >= $2) AND ($3::timestamptz IS NULL OR u.occurred_at < $3)
+              AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM call_logs c WHERE c.client_id = $1 AND c.id = u.call_log_id AND c.campaign_id = $4))
+            """, clientId, range);
+        Add(batch, """
+            SELECT (c.created_at AT TIME ZONE (SELECT time_zone FROM clients WHERE id = $1))::date AS day, count(*)::int
+            FROM call_logs c
+            WHERE c.client_id = $1 AND ($4::uuid IS NULL OR c.campaign_id = $4)
+              AND ($2::timestamptz IS NULL OR c.created_at >= $2) AND ($3::timestamptz IS NULL OR c.created_at < $3)
+            GROUP BY 1 ORDER BY 1
+            """, clientId, range);
+        Add(batch, """
+            SELECT l.status::text, count(*)::int
+            FROM leads l
+            WHERE l.client_id = $1 AND ($4::uuid IS NULL OR l.campaign_id = $4)
+              AND ($2::timestamptz IS NULL OR l.created_at >= $2) AND ($3::timestamptz IS NULL OR l.created_at < $3)
+            GROUP BY 1 ORDER BY 1
+            """, clientId, range);
+
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        var (leads, calls, called, contacted) = (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3));
+        await reader.NextResultAsync(ct);
+        await reader.ReadAsync(ct);
+        var (booked, shown, verified) = (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2));
+        await reader.NextResultAsync(ct);
+        await reader.ReadAsync(ct);
+        var (cost, currency) = (reader.GetDecimal(0), reader.GetString(1));
+        await reader.NextResultAsync(ct);
+        var byDay = new List<DayCount>();
+        while (await reader.ReadAsync(ct)) byDay.Add(new DayCount(DateOnly.FromDateTime(reader.GetDateTime(0)), reader.GetInt32(1)));
+        await reader.NextResultAsync(ct);
+        var byStatus = new List<StatusCount>();
+        while (await reader.ReadAsync(ct)) byStatus.Add(new StatusCount(reader.GetString(0), reader.GetInt32(1)));
+        return new KpiSnapshot(range, leads, calls, called, contacted, booked, shown, verified, cost, currency, byDay, byStatus);
+    }
+
+    private static void Add(NpgsqlBatch batch, string sql, Guid clientId, KpiRange range)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter { Value = clientId });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)range.From ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)range.To ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)range.CampaignId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
+        batch.BatchCommands.Add(command);
+    }
+}
