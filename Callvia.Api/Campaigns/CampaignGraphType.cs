@@ -19,7 +19,7 @@ public sealed class CampaignGraphType : ObjectGraphType<Campaign>
         Field(c => c.Name);
         Field(c => c.Description, nullable: true);
         Field<NonNullGraphType<CampaignStatusGraphType>>("status").Resolve(c => c.Source.Status);
-        Field<NonNullGraphType<DateTimeGraphType>>("createdAt").Resolve(c => c.Source.CreatedAt);
+        Field<NonNullGraphType<UtcDateTimeGraphType>>("createdAt").Resolve(c => c.Source.CreatedAt);
         Field<NonNullGraphType<CampaignStatsGraphType>>("stats").Description("Lead counts by status.")
             .ResolveAsync(async c => CampaignStats.From(await c.RequestServices!.GetRequiredService<CallviaDbContext>()
                 .CampaignLeadCounts.AsNoTracking().Where(x => x.CampaignId == c.Source.Id).ToListAsync(c.CancellationToken)));

@@ -16,6 +16,9 @@ public sealed class CallviaSchema : Schema
         RegisterType(typeof(ClientGraphType));
         RegisterType(typeof(CampaignGraphType));
         RegisterType(typeof(Leads.LeadImportGraphType));
+        RegisterType(typeof(Leads.LeadGraphType));
+        RegisterType(typeof(Calls.CallGraphType));
+        RegisterType(typeof(Appointments.AppointmentGraphType));
     }
 }
 
@@ -23,6 +26,7 @@ public static class GraphQLRegistration
 {
     public static IServiceCollection AddCallviaGraphQL(this IServiceCollection services, IHostEnvironment environment)
     {
+        services.AddScoped<RequestLoaders>();
         services.AddGraphQL(b => b
             .AddSchema<CallviaSchema>()
             .AddSystemTextJson()

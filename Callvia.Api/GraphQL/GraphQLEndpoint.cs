@@ -6,6 +6,7 @@ using GraphQL.Types;
 using GraphQL.Validation;
 using GraphQLParser.AST;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
 
 namespace Callvia.Api.GraphQL;
 
@@ -80,6 +81,10 @@ public static class GraphQLEndpoint
             return;
         }
 
+        // one connection for the whole operation: the tenant settings are written once, not before every resolver's query
+        var db = http.RequestServices.GetRequiredService<Core.Data.CallviaDbContext>().Database;
+        await db.OpenConnectionAsync(http.RequestAborted);
+        await using var close = new CloseConnection(db);
         var result = await http.RequestServices.GetRequiredService<IDocumentExecuter>().ExecuteAsync(o =>
         {
             o.Schema = http.RequestServices.GetRequiredService<ISchema>();
@@ -112,6 +117,11 @@ public static class GraphQLEndpoint
         http.Response.ContentType = "application/graphql-response+json; charset=utf-8";
         var result = new ExecutionResult { Errors = [new ExecutionError(message) { Code = code }] };
         return serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
+    }
+
+    private sealed class CloseConnection(Microsoft.EntityFrameworkCore.Infrastructure.DatabaseFacade db) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await db.CloseConnectionAsync();
     }
 
     /// <summary>GET may not change anything: mutations only over POST.</summary>

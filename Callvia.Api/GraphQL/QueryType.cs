@@ -54,10 +54,23 @@ public sealed class QueryType : ObjectGraphType
                 ? await ctx.RequestServices!.GetRequiredService<LeadImports>().ViewAsync(id, ctx.CancellationToken)
                 : null);
 
+        Field<NonNullGraphType<ConnectionGraphType<LeadGraphType, Core.Leads.Lead>>>("leads")
+            .Description("The client's leads, newest first unless ordered otherwise; filters combine with AND.")
+            .Arguments(Paging.Arguments())
+            .Argument<LeadFilterInputType>("filter")
+            .Argument<LeadOrderInputType>("orderBy")
+            .ResolveAsync(async ctx => await LeadQueries.PageAsync(ctx));
+
+        Field<LeadGraphType>("lead")
+            .Argument<NonNullGraphType<IdGraphType>>("id")
+            .ResolveAsync(async ctx => GlobalId.Decode(ctx.GetArgument<string>("id"), LeadGraphType.TypeName) is { } id
+                ? await Db(ctx).Leads.AsNoTracking().SingleOrDefaultAsync(l => l.Id == id, ctx.CancellationToken)
+                : null);
+
         Field<NonNullGraphType<Kpis.KpisGraphType>>("kpis")
             .Description("The dashboard's KPIs for [from, to) (open ends allowed), optionally one campaign.")
-            .Argument<DateTimeGraphType>("from")
-            .Argument<DateTimeGraphType>("to")
+            .Argument<UtcDateTimeGraphType>("from")
+            .Argument<UtcDateTimeGraphType>("to")
             .Argument<IdGraphType>("campaignId")
             .ResolveAsync(async ctx => await ctx.RequestServices!.GetRequiredService<Core.Kpis.KpiService>()
                 .GetAsync(Kpis.KpiArguments.Range(ctx), ctx.CancellationToken));
@@ -72,6 +85,9 @@ public sealed class QueryType : ObjectGraphType
                 {
                     CampaignGraphType.TypeName => await db.Campaigns.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ctx.CancellationToken),
                     ClientGraphType.TypeName => await db.Clients.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ctx.CancellationToken),
+                    LeadGraphType.TypeName => await db.Leads.AsNoTracking().SingleOrDefaultAsync(l => l.Id == id, ctx.CancellationToken),
+                    Calls.CallGraphType.TypeName => await db.CallLogs.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ctx.CancellationToken),
+                    Appointments.AppointmentGraphType.TypeName => await db.Appointments.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, ctx.CancellationToken),
                     LeadImportGraphType.TypeName => await ctx.RequestServices!.GetRequiredService<LeadImports>().ViewAsync(id, ctx.CancellationToken),
                     _ => (object?)null,
                 };

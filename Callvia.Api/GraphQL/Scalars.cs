@@ -50,7 +50,30 @@ public sealed class MoneyGraphType : ObjectGraphType<Money>
     public MoneyGraphType()
     {
         Name = "Money";
-        Field<NonNullGraphType<DecimalStringGraphType>>("amount").Resolve(c => c.Source.Amount);
+        Field<NonNullGraphType<DecimalStringGraphType>>("amount").Description("At least two decimals; more when the amount has them (usage is unrounded).")
+            .Resolve(c => Normalize(c.Source.Amount));
         Field<NonNullGraphType<StringGraphType>>("currency").Resolve(c => c.Source.Currency);
     }
+
+    /// <summary>0.900000 → 0.90, 0.123400 → 0.1234, 12 → 12.00: trailing zeros dropped, two decimals kept.</summary>
+    public static decimal Normalize(decimal amount) => amount / 1.000000000000000000000000000000000m + 0.00m;
+}
+
+/// <summary>
+/// <c>DateTime</c>: ISO-8601 in UTC. The stock scalar refuses <see cref="DateTimeOffset"/>, which is what the
+/// model stores (timestamptz); this one writes it as UTC and reads input as UTC.
+/// </summary>
+public sealed class UtcDateTimeGraphType : DateTimeGraphType
+{
+    public UtcDateTimeGraphType()
+    {
+        Name = "DateTime";
+        Description = "An ISO-8601 date and time, in UTC.";
+    }
+
+    public override object? Serialize(object? value) => value switch
+    {
+        DateTimeOffset d => base.Serialize(d.UtcDateTime),
+        _ => base.Serialize(value),
+    };
 }

@@ -10,8 +10,8 @@ public sealed class KpisGraphType : ObjectGraphType<KpiSnapshot>
     public KpisGraphType()
     {
         Name = "Kpis";
-        Field<DateTimeGraphType>("from").Resolve(c => c.Source.Range.From);
-        Field<DateTimeGraphType>("to").Resolve(c => c.Source.Range.To);
+        Field<UtcDateTimeGraphType>("from").Resolve(c => c.Source.Range.From);
+        Field<UtcDateTimeGraphType>("to").Resolve(c => c.Source.Range.To);
         Field<IdGraphType>("campaignId").Resolve(c => c.Source.Range.CampaignId is { } id ? GlobalId.Encode(Campaigns.CampaignGraphType.TypeName, id) : null);
         Field<NonNullGraphType<IntGraphType>>("leads").Description("Leads created in the range.").Resolve(c => c.Source.Leads);
         Field<NonNullGraphType<IntGraphType>>("calls").Description("Calls placed in the range.").Resolve(c => c.Source.Calls);

@@ -30,9 +30,9 @@ public sealed class LeadImportGraphType : ObjectGraphType<LeadImportView>
             .Resolve(c => c.Source.Status == "awaiting_upload" ? LeadImportApi.UploadUrl(c.Source.ImportId) : null);
         Field<StringGraphType>("rejectionsCsvUrl").Resolve(c => c.Source.HasIssues ? LeadImportApi.ReportUrl(c.Source.ImportId) : null);
         Field(c => c.Error, nullable: true);
-        Field<NonNullGraphType<DateTimeGraphType>>("createdAt").Resolve(c => c.Source.CreatedAt);
-        Field<DateTimeGraphType>("startedAt").Resolve(c => c.Source.StartedAt);
-        Field<DateTimeGraphType>("finishedAt").Resolve(c => c.Source.FinishedAt);
+        Field<NonNullGraphType<UtcDateTimeGraphType>>("createdAt").Resolve(c => c.Source.CreatedAt);
+        Field<UtcDateTimeGraphType>("startedAt").Resolve(c => c.Source.StartedAt);
+        Field<UtcDateTimeGraphType>("finishedAt").Resolve(c => c.Source.FinishedAt);
     }
 }
 

@@ -1,0 +1,35 @@
+using Callvia.Api.GraphQL;
+using Callvia.Api.Leads;
+using Callvia.Core.Appointments;
+using GraphQL.Types;
+
+namespace Callvia.Api.Appointments;
+
+public sealed class AppointmentGraphType : ObjectGraphType<Appointment>
+{
+    public const string TypeName = "Appointment";
+
+    public AppointmentGraphType()
+    {
+        Name = TypeName;
+        Interface<NodeInterface>();
+        IsTypeOf = o => o is Appointment;
+        Field<NonNullGraphType<IdGraphType>>("id").Resolve(c => GlobalId.Encode(TypeName, c.Source.Id));
+        Field<LeadGraphType>("lead").Description("Null when the booking matched no lead.").Resolve(c => c.Source.LeadId is { } id ? Loaders.Lead(c, id) : null);
+        Field<NonNullGraphType<StringGraphType>>("bookingUid").Resolve(c => c.Source.ProviderBookingUid);
+        Field<StringGraphType>("rescheduledFromUid").Resolve(c => c.Source.RescheduledFromUid);
+        Field<StringGraphType>("title").Resolve(c => c.Source.Title);
+        Field<NonNullGraphType<UtcDateTimeGraphType>>("startsAt").Resolve(c => c.Source.StartsAt);
+        Field<NonNullGraphType<UtcDateTimeGraphType>>("endsAt").Resolve(c => c.Source.EndsAt);
+        Field<NonNullGraphType<EnumerationGraphType<AppointmentStatus>>>("status").Resolve(c => c.Source.Status);
+        Field<StringGraphType>("attendeeName").Resolve(c => c.Source.AttendeeName);
+        Field<StringGraphType>("attendeeEmail").Resolve(c => c.Source.AttendeeEmail);
+        Field<StringGraphType>("attendeePhone").Resolve(c => c.Source.AttendeePhone);
+        Field<BooleanGraphType>("clientAnswer").Resolve(c => c.Source.ClientAnswer);
+        Field<BooleanGraphType>("leadAnswer").Resolve(c => c.Source.LeadAnswer);
+        Field<EnumerationGraphType<VerificationSource>>("verificationSource").Resolve(c => c.Source.VerificationSource);
+        Field<UtcDateTimeGraphType>("verifiedAt").Resolve(c => c.Source.VerifiedAt);
+        Field<UtcDateTimeGraphType>("cancelledAt").Resolve(c => c.Source.CancelledAt);
+        Field<NonNullGraphType<UtcDateTimeGraphType>>("createdAt").Resolve(c => c.Source.CreatedAt);
+    }
+}

@@ -1,0 +1,75 @@
+using Callvia.Api.GraphQL;
+using Callvia.Core.Data;
+using Callvia.Core.Leads;
+using GraphQL;
+using Microsoft.EntityFrameworkCore;
+
+namespace Callvia.Api.Leads;
+
+/// <summary>The <c>leads</c> connection: filters, keyset pages in the chosen order, total on demand.</summary>
+public static class LeadQueries
+{
+    public static async Task<Connection<Lead>> PageAsync(IResolveFieldContext ctx)
+    {
+        var db = ctx.RequestServices!.GetRequiredService<CallviaDbContext>();
+        var filter = ctx.GetArgument<LeadFilter?>("filter");
+        var order = ctx.GetArgument<LeadOrder?>("orderBy") ?? new LeadOrder(LeadOrderField.CreatedAt, SortDirection.Desc);
+        var first = Paging.First(ctx);
+        var kind = $"lead.{order.Field}.{order.Direction}".ToLowerInvariant();
+        var after = Paging.After(ctx, kind);
+
+        var filtered = Filter(db.Leads.AsNoTracking(), filter);
+        var query = filtered;
+        if (after is { } a)
+        {
+            var t = Paging.Time(a.Key);
+            query = (order.Field, order.Direction) switch
+            {
+                (LeadOrderField.CreatedAt, SortDirection.Desc) => query.Where(l => l.CreatedAt < t || (l.CreatedAt == t && l.Id.CompareTo(a.Id) < 0)),
+                (LeadOrderField.CreatedAt, _) => query.Where(l => l.CreatedAt > t || (l.CreatedAt == t && l.Id.CompareTo(a.Id) > 0)),
+                (_, SortDirection.Desc) => query.Where(l => l.UpdatedAt < t || (l.UpdatedAt == t && l.Id.CompareTo(a.Id) < 0)),
+                _ => query.Where(l => l.UpdatedAt > t || (l.UpdatedAt == t && l.Id.CompareTo(a.Id) > 0)),
+            };
+        }
+        query = (order.Field, order.Direction) switch
+        {
+            (LeadOrderField.CreatedAt, SortDirection.Desc) => query.OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id),
+            (LeadOrderField.CreatedAt, _) => query.OrderBy(l => l.CreatedAt).ThenBy(l => l.Id),
+            (_, SortDirection.Desc) => query.OrderByDescending(l => l.UpdatedAt).ThenByDescending(l => l.Id),
+            _ => query.OrderBy(l => l.UpdatedAt).ThenBy(l => l.Id),
+        };
+        var rows = await query.Take(first + 1).ToListAsync(ctx.CancellationToken);
+        return Paging.Page(rows, first, after is not null,
+            l => Paging.Cursor(kind, Paging.Key(order.Field == LeadOrderField.CreatedAt ? l.CreatedAt : l.UpdatedAt), l.Id),
+            () => filtered.CountAsync(ctx.CancellationToken));
+    }
+
+    private static IQueryable<Lead> Filter(IQueryable<Lead> leads, LeadFilter? filter)
+    {
+        if (filter is null) return leads;
+        if (filter.Status is { Count: > 0 } statuses) leads = leads.Where(l => statuses.Contains(l.Status));
+        if (filter.CampaignId is { } raw)
+        {
+            var campaignId = GlobalId.Decode(raw, Campaigns.CampaignGraphType.TypeName)
+                             ?? throw new ExecutionError("'filter.campaignId' is not a campaign id.") { Code = "VALIDATION" };
+            leads = leads.Where(l => l.CampaignId == campaignId);
+        }
+        if (filter.CreatedFrom is { } from) { var f = from.ToUniversalTime(); leads = leads.Where(l => l.CreatedAt >= f); }
+        if (filter.CreatedTo is { } to) { var t = to.ToUniversalTime(); leads = leads.Where(l => l.CreatedAt < t); }
+        if (filter.Search?.Trim() is { Length: > 0 } search)
+        {
+            if (search.Length > 100)
+                throw new ExecutionError("'filter.search' is over 100 characters.") { Code = "VALIDATION" };
+            var digits = new string(search.Where(char.IsAsciiDigit).ToArray());
+            if (digits.Length >= 3 && search.All(ch => char.IsAsciiDigit(ch) || "+-() .".Contains(ch)))
+                leads = leads.Where(l => l.PhoneE164.Contains(digits));
+            else
+            {
+                var pattern = "%" + search.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+                leads = leads.Where(l => EF.Functions.ILike((l.FirstName ?? "") + " " + (l.LastName ?? ""), pattern)
+                                         || (l.Email != null && EF.Functions.ILike(l.Email, pattern)));
+            }
+        }
+        return leads;
+    }
+}
