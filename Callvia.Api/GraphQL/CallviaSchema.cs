@@ -22,17 +22,33 @@ public sealed class CallviaSchema : Schema
     }
 }
 
+public static class Limits
+{
+    /// <summary>Deepest selection allowed (a lead's last call's lead's ... stops here).</summary>
+    public const int MaxDepth = 12;
+    /// <summary>graphql-dotnet's estimate (fields, times list sizes from first/last); a page of 100 leads with navigations fits.</summary>
+    public const int MaxComplexity = 20_000;
+}
+
 public static class GraphQLRegistration
 {
     public static IServiceCollection AddCallviaGraphQL(this IServiceCollection services, IHostEnvironment environment)
     {
         services.AddScoped<RequestLoaders>();
+        services.AddSingleton<Protection.ApiRateLimiter>();
+        services.AddOptions<Protection.RateLimitOptions>().BindConfiguration(Protection.RateLimitOptions.Section);
         services.AddGraphQL(b => b
             .AddSchema<CallviaSchema>()
             .AddSystemTextJson()
             .AddGraphTypes(typeof(CallviaSchema).Assembly)
             // Resolvers share the request's DbContext, which allows one query at a time.
             .AddExecutionStrategy<SerialExecutionStrategy>(OperationType.Query)
+            // depth and cost limits, checked while validating: a refused document never runs (400)
+            .AddComplexityAnalyzer(o =>
+            {
+                o.MaxDepth = Limits.MaxDepth;
+                o.MaxComplexity = Limits.MaxComplexity;
+            })
             .AddErrorInfoProvider(o => o.ExposeExceptionDetails = environment.IsDevelopment()));
         return services;
     }

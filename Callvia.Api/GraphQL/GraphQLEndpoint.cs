@@ -64,6 +64,12 @@ public static class GraphQLEndpoint
 
     private static async Task ExecuteAsync(HttpContext http, IGraphQLTextSerializer serializer, GraphQLRequest? request, bool allowMutations)
     {
+        var limiter = http.RequestServices.GetRequiredService<Protection.ApiRateLimiter>();
+        if (await limiter.CheckIpAsync(http) is { } ipRetry)
+        {
+            await WriteRateLimitedAsync(http, serializer, ipRetry);
+            return;
+        }
         var auth = await http.RequestServices.GetRequiredService<IAuthorizationService>()
             .AuthorizeAsync(await AuthenticateAsync(http), null, new Core.Tenancy.SameTenantRequirement());
         if (!auth.Succeeded)
@@ -73,6 +79,11 @@ public static class GraphQLEndpoint
                 signedIn ? HttpStatusCode.Forbidden : HttpStatusCode.Unauthorized,
                 signedIn ? "This credential does not belong to this host's client." : "Authentication is required: send a bearer token or sign in.",
                 signedIn ? "FORBIDDEN" : "UNAUTHENTICATED");
+            return;
+        }
+        if (await limiter.CheckCallerAsync(http.User) is { } retry)
+        {
+            await WriteRateLimitedAsync(http, serializer, retry);
             return;
         }
         if (string.IsNullOrWhiteSpace(request?.Query))
@@ -109,6 +120,13 @@ public static class GraphQLEndpoint
         var result = await Microsoft.AspNetCore.Authentication.AuthenticationHttpContextExtensions.AuthenticateAsync(http, ApiAuth.Scheme);
         if (result.Succeeded) http.User = result.Principal;
         return http.User;
+    }
+
+    private static Task WriteRateLimitedAsync(HttpContext http, IGraphQLTextSerializer serializer, int retryAfterSeconds)
+    {
+        http.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return WriteErrorAsync(http, serializer, HttpStatusCode.TooManyRequests,
+            $"Too many requests: try again in {retryAfterSeconds} s.", "RATE_LIMITED");
     }
 
     private static Task WriteErrorAsync(HttpContext http, IGraphQLTextSerializer serializer, HttpStatusCode status, string message, string code)
