@@ -46,6 +46,7 @@ public static class CoreRegistration
         services.AddScoped<Webhooks.ProviderSecrets>();
         services.AddSingleton<Webhooks.InboxWriter>();
         services.AddScoped<Kpis.KpiService>();
+        services.AddScoped<Campaigns.CampaignEditor>();
         services.AddScoped<Webhooks.WebhookInbox>();
         services.AddScoped<Webhooks.WebhookEventProcessor>();
         services.AddScoped<Calls.RetellCallEvents>();

@@ -13,6 +13,7 @@ public sealed class MutationType : ObjectGraphType
     public MutationType()
     {
         Name = "Mutation";
+        CampaignMutations.Add(this);
 
         Field<NonNullGraphType<LeadImportPayloadGraphType>>("startLeadImport")
             .Description("Creates an import waiting for its file; POST the CSV to leadImport.uploadUrl and follow it with leadImport(id).")

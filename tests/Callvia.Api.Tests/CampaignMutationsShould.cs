@@ -1,0 +1,95 @@
+using System.Net;
+using System.Text.Json;
+using Callvia.Api.Campaigns;
+using Callvia.Api.GraphQL;
+using Callvia.Testing;
+using Xunit;
+
+namespace Callvia.Api.Tests;
+
+[Collection(ApiCollection.Name)]
+public sealed class CampaignMutationsShould(ApiFixture fixture)
+{
+    private const string Create = "mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { campaign { id name status } errors { field message code } } }";
+    private const string Update = "mutation($input: UpdateCampaignInput!) { updateCampaign(input: $input) { campaign { id name description } errors { field message code } } }";
+    private const string SetStatus = "mutation($id: ID!, $status: CampaignStatus!) { setCampaignStatus(id: $id, status: $status) { campaign { status } errors { field code } } }";
+
+    private static async Task<JsonElement> RunAsync(HttpClient api, string token, string query, object variables, string field)
+    {
+        var (status, body) = await api.GraphQLAsync(query, variables, token);
+        Assert.True(status == HttpStatusCode.OK && !body.TryGetProperty("errors", out _), body.ToString());
+        return body.GetProperty("data").GetProperty(field);
+    }
+
+    [Fact]
+    public async Task Create_update_start_pause_and_archive_a_campaign()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        using var api = fixture.Api.CreateClient(tenant.Slug);
+        var (token, _) = await api.RequestTokenAsync(tenant.PartnerClientId, tenant.PartnerSecret);
+
+        var created = await RunAsync(api, token!, Create, new { input = new { name = "  Winter recall ", callWindowStart = "09:00", callWindowEnd = "18:30", maxAttempts = 4 } }, "createCampaign");
+        Assert.Empty(created.GetProperty("errors").EnumerateArray());
+        Assert.Equal("Winter recall", created.GetProperty("campaign").GetProperty("name").GetString());
+        Assert.Equal("DRAFT", created.GetProperty("campaign").GetProperty("status").GetString());
+        var id = created.GetProperty("campaign").GetProperty("id").GetString()!;
+        Assert.Equal(1, await fixture.CountAsync($"SELECT count(*) FROM campaigns WHERE id = '{GlobalId.Decode(id, CampaignGraphType.TypeName)}' AND client_id = '{tenant.Id}' AND max_attempts = 4 AND call_window_end = '18:30'"));
+
+        var updated = await RunAsync(api, token!, Update, new { input = new { id, description = "Patients not seen in a year" } }, "updateCampaign");
+        Assert.Equal("Winter recall", updated.GetProperty("campaign").GetProperty("name").GetString());
+        Assert.Equal("Patients not seen in a year", updated.GetProperty("campaign").GetProperty("description").GetString());
+
+        async Task<(string? Status, string? Error)> Move(string status)
+        {
+            var r = await RunAsync(api, token!, SetStatus, new { id, status }, "setCampaignStatus");
+            return (r.GetProperty("campaign").ValueKind == JsonValueKind.Null ? null : r.GetProperty("campaign").GetProperty("status").GetString(),
+                r.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString()).FirstOrDefault());
+        }
+        Assert.Equal(("ACTIVE", null), await Move("ACTIVE"));
+        Assert.Equal((null, "status"), await Move("DRAFT"));
+        Assert.Equal(("PAUSED", null), await Move("PAUSED"));
+        Assert.Equal(("ACTIVE", null), await Move("ACTIVE"));
+        Assert.Equal(("ARCHIVED", null), await Move("ARCHIVED"));
+        Assert.Equal((null, "status"), await Move("ACTIVE"));
+        var frozen = await RunAsync(api, token!, Update, new { input = new { id, name = "Renamed" } }, "updateCampaign");
+        Assert.Equal("id", frozen.GetProperty("errors")[0].GetProperty("field").GetString());
+    }
+
+    [Fact]
+    public async Task Return_field_errors_for_bad_input_and_change_nothing()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        using var api = fixture.Api.CreateClient(tenant.Slug);
+        var (token, _) = await api.RequestTokenAsync(tenant.PartnerClientId, tenant.PartnerSecret);
+        var before = await fixture.CountAsync($"SELECT count(*) FROM campaigns WHERE client_id = '{tenant.Id}'");
+
+        var r = await RunAsync(api, token!, Create, new { input = new { name = "x", callWindowStart = "20:00", callWindowEnd = "08:00", maxConcurrentCalls = 0, fromNumber = "not a number" } }, "createCampaign");
+        Assert.Equal(JsonValueKind.Null, r.GetProperty("campaign").ValueKind);
+        Assert.Equal(["callWindowEnd", "fromNumber", "maxConcurrentCalls"], r.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString()).Order().ToArray());
+        Assert.All(r.GetProperty("errors").EnumerateArray(), e => Assert.Equal("VALIDATION", e.GetProperty("code").GetString()));
+        var blank = await RunAsync(api, token!, Create, new { input = new { name = "  " } }, "createCampaign");
+        Assert.Equal("name", blank.GetProperty("errors")[0].GetProperty("field").GetString());
+        var badTime = await RunAsync(api, token!, Create, new { input = new { name = "ok", callWindowStart = "9am" } }, "createCampaign");
+        Assert.Equal("callWindowStart", badTime.GetProperty("errors")[0].GetProperty("field").GetString());
+        Assert.Equal(before, await fixture.CountAsync($"SELECT count(*) FROM campaigns WHERE client_id = '{tenant.Id}'"));
+    }
+
+    [Fact]
+    public async Task Never_touch_another_tenants_campaign_and_refuse_anonymous_callers()
+    {
+        var a = await fixture.CreateTenantAsync();
+        var b = await fixture.CreateTenantAsync();
+        using var api = fixture.Api.CreateClient(a.Slug);
+        var (token, _) = await api.RequestTokenAsync(a.PartnerClientId, a.PartnerSecret);
+        var bCampaign = GlobalId.Encode(CampaignGraphType.TypeName, b.CampaignIds[0]);
+
+        var status = await RunAsync(api, token!, SetStatus, new { id = bCampaign, status = "ARCHIVED" }, "setCampaignStatus");
+        var update = await RunAsync(api, token!, Update, new { input = new { id = bCampaign, name = "mine now" } }, "updateCampaign");
+
+        Assert.Equal("NOT_FOUND", status.GetProperty("errors")[0].GetProperty("code").GetString());
+        Assert.Equal("NOT_FOUND", update.GetProperty("errors")[0].GetProperty("code").GetString());
+        Assert.Equal(1, await fixture.CountAsync($"SELECT count(*) FROM campaigns WHERE id = '{b.CampaignIds[0]}' AND status = 'active' AND name <> 'mine now'"));
+        var (anonymous, _) = await api.GraphQLAsync(Create, new { input = new { name = "sneaky" } });
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous);
+    }
+}
