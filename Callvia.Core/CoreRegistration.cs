@@ -47,6 +47,7 @@ public static class CoreRegistration
         services.AddSingleton<Webhooks.InboxWriter>();
         services.AddScoped<Kpis.KpiService>();
         services.AddScoped<Campaigns.CampaignEditor>();
+        services.AddScoped<Messaging.SuppressionList>();
         services.AddScoped<Webhooks.WebhookInbox>();
         services.AddScoped<Webhooks.WebhookEventProcessor>();
         services.AddScoped<Calls.RetellCallEvents>();

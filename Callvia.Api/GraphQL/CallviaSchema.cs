@@ -19,6 +19,7 @@ public sealed class CallviaSchema : Schema
         RegisterType(typeof(Leads.LeadGraphType));
         RegisterType(typeof(Calls.CallGraphType));
         RegisterType(typeof(Appointments.AppointmentGraphType));
+        RegisterType(typeof(Messaging.SuppressionGraphType));
     }
 }
 

@@ -67,6 +67,8 @@ public sealed class QueryType : ObjectGraphType
                 ? await Db(ctx).Leads.AsNoTracking().SingleOrDefaultAsync(l => l.Id == id, ctx.CancellationToken)
                 : null);
 
+        Messaging.SuppressionFields.AddQuery(this);
+
         Field<NonNullGraphType<Kpis.KpisGraphType>>("kpis")
             .Description("The dashboard's KPIs for [from, to) (open ends allowed), optionally one campaign.")
             .Argument<UtcDateTimeGraphType>("from")
@@ -85,6 +87,7 @@ public sealed class QueryType : ObjectGraphType
                 {
                     CampaignGraphType.TypeName => await db.Campaigns.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ctx.CancellationToken),
                     ClientGraphType.TypeName => await db.Clients.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ctx.CancellationToken),
+                    Messaging.SuppressionGraphType.TypeName => await db.Suppressions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ctx.CancellationToken),
                     LeadGraphType.TypeName => await db.Leads.AsNoTracking().SingleOrDefaultAsync(l => l.Id == id, ctx.CancellationToken),
                     Calls.CallGraphType.TypeName => await db.CallLogs.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ctx.CancellationToken),
                     Appointments.AppointmentGraphType.TypeName => await db.Appointments.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, ctx.CancellationToken),
