@@ -68,6 +68,7 @@ public sealed class QueryType : ObjectGraphType
                 : null);
 
         Messaging.SuppressionFields.AddQuery(this);
+        Calls.CallQueries.Add(this);
 
         Field<NonNullGraphType<Kpis.KpisGraphType>>("kpis")
             .Description("The dashboard's KPIs for [from, to) (open ends allowed), optionally one campaign.")
