@@ -43,9 +43,11 @@ public static class Paging
         if (after is null) return null;
         try
         {
-            var parts = Encoding.UTF8.GetString(WebEncoders.Base64UrlDecode(after)).Split('|');
-            if (parts.Length == 3 && parts[0] == kind && Guid.TryParseExact(parts[2], "N", out var id))
-                return (parts[1], id);
+            // kind|key|id, where the key itself may hold '|'
+            var text = Encoding.UTF8.GetString(WebEncoders.Base64UrlDecode(after));
+            int first = text.IndexOf('|'), last = text.LastIndexOf('|');
+            if (first > 0 && last > first && text[..first] == kind && Guid.TryParseExact(text[(last + 1)..], "N", out var id))
+                return (text[(first + 1)..last], id);
         }
         catch (FormatException) { }
         throw new ExecutionError("'after' is not a cursor of this list (or of this sort order).") { Code = "VALIDATION" };

@@ -69,6 +69,7 @@ public sealed class QueryType : ObjectGraphType
 
         Messaging.SuppressionFields.AddQuery(this);
         Calls.CallQueries.Add(this);
+        AgencyQueries.Add(this);
 
         Field<NonNullGraphType<Kpis.KpisGraphType>>("kpis")
             .Description("The dashboard's KPIs for [from, to) (open ends allowed), optionally one campaign.")
