@@ -3,6 +3,8 @@ using System.Net;
 using System.Text.Json;
 using Callvia.Api.Hosting;
 using Callvia.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
 using Xunit;
 
 namespace Callvia.Api.Tests;
@@ -250,6 +252,38 @@ public sealed class GraphQLWebSocketShould(ApiFixture fixture)
         await clientA.ImportAsync(tokenA2, a.CampaignIds[1], "Phone\n(212) 555-0180\n(212) 555-0181\n(212) 555-0182\n");
         Assert.Equal(leadsA + 3, Leads(await wsA.NextAsync(), "1"));
         Assert.Null(await wsB.TryNextAsync(TimeSpan.FromMilliseconds(500)));
+    }
+
+    [Fact]
+    public async Task Unsubscribe_from_the_tenants_Redis_channel_on_complete_and_when_the_socket_closes()
+    {
+        var (a, token) = await TenantWithTokenAsync();
+        var redis = fixture.Services.GetRequiredService<IConnectionMultiplexer>();
+        var channel = Core.Tenancy.KpiNotifier.Channel(a.Id);
+        async Task<long> Listeners()
+        {
+            var reply = (RedisResult[])(await redis.GetDatabase().ExecuteAsync("PUBSUB", "NUMSUB", (string)channel!))!;
+            return (long)reply[1];
+        }
+        async Task WaitForListeners(long expected)
+        {
+            var deadline = Stopwatch.StartNew();
+            while (await Listeners() != expected && deadline.Elapsed < TimeSpan.FromSeconds(5)) await Task.Delay(50);
+            Assert.Equal(expected, await Listeners());
+        }
+
+        var ws = await GraphQLWsClient.ConnectAckedAsync(fixture.Api, a.Slug, token);
+        await ws.SubscribeAsync("1", "subscription { kpisUpdated { leads } }");
+        await ws.NextAsync();
+        await WaitForListeners(1);
+        await ws.SendAsync(new { id = "1", type = "complete" });
+        await WaitForListeners(0);
+
+        await ws.SubscribeAsync("1", "subscription { kpisUpdated { leads } }");
+        await ws.NextAsync();
+        await WaitForListeners(1);
+        await ws.DisposeAsync();
+        await WaitForListeners(0);
     }
 
     [Fact]
