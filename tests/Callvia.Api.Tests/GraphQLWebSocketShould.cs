@@ -294,6 +294,11 @@ public sealed class GraphQLWebSocketShould(ApiFixture fixture)
         var refused = await anonymous.GetAsync("/graphql/ide");
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Null(refused.Headers.Location);
+        var (b, tokenB) = await TenantWithTokenAsync();
+        using var otherClient = new HttpRequestMessage(HttpMethod.Get, "/graphql/ide") { Headers = { Authorization = new("Bearer", tokenB) } };
+        var other = await anonymous.SendAsync(otherClient);   // another client's token: refused, not redirected
+        Assert.Equal(HttpStatusCode.Unauthorized, other.StatusCode);
+        Assert.Null(other.Headers.Location);
 
         var cookies = new CookieContainer();
         using var portal = fixture.Portal.CreateClient(a.Slug, cookies);
