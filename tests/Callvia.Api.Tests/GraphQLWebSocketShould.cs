@@ -6,12 +6,13 @@ using Callvia.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Callvia.Api.Tests;
 
 /// <summary>The graphql-transport-ws protocol at /graphql, against the running API, over real sockets.</summary>
 [Collection(ApiCollection.Name)]
-public sealed class GraphQLWebSocketShould(ApiFixture fixture)
+public sealed class GraphQLWebSocketShould(ApiFixture fixture, ITestOutputHelper output)
 {
     private async Task<(TestTenant Tenant, string Token)> TenantWithTokenAsync()
     {
@@ -207,6 +208,8 @@ public sealed class GraphQLWebSocketShould(ApiFixture fixture)
         // tokens name their issuer (host and port): instance 2 gets its own, as it would behind one public host
         var token2 = await client2.TokenAsync(a);
         await WarmAsync(client2, token2);
+        // a first import on the fresh instance pays its JIT: the measured one is the steady state
+        Assert.Equal(HttpStatusCode.OK, (await client2.ImportAsync(token2, a.CampaignIds[1], "Phone\n(212) 555-0170\n")).Response.StatusCode);
 
         await using var ws = await GraphQLWsClient.ConnectAckedAsync(fixture.Api, a.Slug, token);
         await ws.SubscribeAsync("kpis", "subscription { kpisUpdated { leads } }");
@@ -217,6 +220,7 @@ public sealed class GraphQLWebSocketShould(ApiFixture fixture)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var update = await ws.NextAsync(TimeSpan.FromSeconds(5));
         watch.Stop();
+        output.WriteLine($"import on instance 2 → snapshot on instance 1: {watch.ElapsedMilliseconds} ms");
         Assert.Equal(before + 2, Leads(update, "kpis"));
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"the update took {watch.ElapsedMilliseconds} ms");
 
@@ -237,6 +241,7 @@ public sealed class GraphQLWebSocketShould(ApiFixture fixture)
         var tokenA2 = await clientA.TokenAsync(a);
         var tokenB2 = await clientB.TokenAsync(b);
         await WarmAsync(clientB, tokenB2);
+        await clientB.ImportAsync(tokenB2, b.CampaignIds[1], "Phone\n(212) 555-0170\n");
 
         await using var wsA = await GraphQLWsClient.ConnectAckedAsync(fixture.Api, a.Slug, tokenA);
         await using var wsB = await GraphQLWsClient.ConnectAckedAsync(fixture.Api, b.Slug, tokenB);

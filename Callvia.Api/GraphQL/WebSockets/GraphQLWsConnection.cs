@@ -197,6 +197,10 @@ internal sealed class GraphQLWsConnection(
             token = token?.Trim();
             if (token is not null && token.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) token = token["Bearer ".Length..].Trim();
             if (string.IsNullOrEmpty(token)) return false;
+            // a bearer header on the upgrade request was already validated (and cached) by the authentication
+            // middleware: a different token in the payload would not be the one checked, so refuse the mix
+            var upgradeHeader = http.Request.Headers.Authorization.ToString();
+            if (upgradeHeader.Length > 0 && upgradeHeader != "Bearer " + token) return false;
             http.Request.Headers.Authorization = "Bearer " + token;
             var result = await http.AuthenticateAsync(ApiAuth.Scheme);
             if (!result.Succeeded) return false;
