@@ -9,10 +9,11 @@ namespace Callvia.Api.GraphQL;
 
 public sealed class CallviaSchema : Schema
 {
-    public CallviaSchema(IServiceProvider services, QueryType query, MutationType mutation) : base(services)
+    public CallviaSchema(IServiceProvider services, QueryType query, MutationType mutation, SubscriptionType subscription) : base(services)
     {
         Query = query;
         Mutation = mutation;
+        Subscription = subscription;
         RegisterType(typeof(ClientGraphType));
         RegisterType(typeof(CampaignGraphType));
         RegisterType(typeof(Leads.LeadImportGraphType));

@@ -52,6 +52,8 @@ public static class GraphQLEndpoint
 
     private static Task GetAsync(HttpContext http, IGraphQLTextSerializer serializer)
     {
+        if (http.WebSockets.IsWebSocketRequest)
+            return WebSockets.GraphQLWebSocketEndpoint.HandleAsync(http);
         var q = http.Request.Query;
         var request = new GraphQLRequest
         {
@@ -106,8 +108,9 @@ public static class GraphQLEndpoint
             o.RequestServices = http.RequestServices;
             o.User = http.User;
             o.CancellationToken = http.RequestAborted;
-            if (!allowMutations)
-                o.ValidationRules = DocumentValidator.CoreRules.Append(new GetOnlyQueriesRule());
+            o.ValidationRules = allowMutations
+                ? DocumentValidator.CoreRules.Append(new NoSubscriptionsRule())
+                : DocumentValidator.CoreRules.Append(new NoSubscriptionsRule()).Append(new GetOnlyQueriesRule());
         });
         // A document that does not parse or validate never executed: that is the caller's error.
         http.Response.StatusCode = result.Executed ? 200 : 400;
@@ -140,6 +143,15 @@ public static class GraphQLEndpoint
     private sealed class CloseConnection(Microsoft.EntityFrameworkCore.Infrastructure.DatabaseFacade db) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync() => await db.CloseConnectionAsync();
+    }
+
+    /// <summary>Subscriptions need the WebSocket transport (graphql-transport-ws at the same path).</summary>
+    private sealed class NoSubscriptionsRule : ValidationRuleBase
+    {
+        public override ValueTask<INodeVisitor?> GetPreNodeVisitorAsync(ValidationContext context) =>
+            new(context.Operation.Operation != OperationType.Subscription ? null
+                : new MatchingNodeVisitor<GraphQLOperationDefinition>((op, ctx) =>
+                    ctx.ReportError(new ValidationError("Subscriptions are served over WebSocket only: connect to /graphql with the graphql-transport-ws subprotocol."))));
     }
 
     /// <summary>GET may not change anything: mutations only over POST.</summary>

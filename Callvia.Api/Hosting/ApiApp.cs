@@ -1,5 +1,6 @@
 using Callvia.Api.Auth;
 using Callvia.Api.GraphQL;
+using Callvia.Api.GraphQL.WebSockets;
 using Callvia.Api.Leads;
 using Callvia.Api.Tenancy;
 using Callvia.Api.Webhooks;
@@ -16,10 +17,12 @@ public static class ApiApp
         var builder = CallviaWebHost.CreateBuilder(typeof(ApiApp), args, configure);
         builder.AddApiAuth();
         builder.Services.AddCallviaGraphQL(builder.Environment);
+        builder.Services.AddGraphQLWebSockets(builder.Configuration);
         builder.Services.AddProblemDetails();
 
         var app = builder.Build();
         app.UseForwardedHeaders();
+        app.UseWebSockets();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();
@@ -28,6 +31,7 @@ public static class ApiApp
         app.MapDefaultEndpoints();
         app.MapTokenEndpoint();
         app.MapGraphQLEndpoint();
+        app.MapGraphQLIde();
         app.MapLeadImportApi();
         app.MapWebhookApi();
         app.MapProviderSecretsApi();
