@@ -55,6 +55,9 @@ public static class Paging
 
     public static string Cursor(string kind, string key, Guid id) => WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes($"{kind}|{key}|{id:N}"));
 
+    /// <summary>An ILIKE pattern matching <paramref name="text"/> anywhere, its wildcards taken literally.</summary>
+    public static string Contains(string text) => "%" + text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+
     public static string Key(DateTimeOffset value) => value.UtcTicks.ToString(CultureInfo.InvariantCulture);
 
     public static DateTimeOffset Time(string key) =>

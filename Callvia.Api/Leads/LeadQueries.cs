@@ -65,7 +65,7 @@ public static class LeadQueries
                 leads = leads.Where(l => l.PhoneE164.Contains(digits));
             else
             {
-                var pattern = "%" + search.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+                var pattern = Paging.Contains(search);
                 leads = leads.Where(l => EF.Functions.ILike((l.FirstName ?? "") + " " + (l.LastName ?? ""), pattern)
                                          || (l.Email != null && EF.Functions.ILike(l.Email, pattern)));
             }

@@ -52,25 +52,14 @@ public static class SuppressionFields
             .Argument<StringGraphType>("search")
             .ResolveAsync(async ctx =>
             {
-                var db = ctx.RequestServices!.GetRequiredService<CallviaDbContext>();
-                var first = Paging.First(ctx);
-                var after = Paging.After(ctx, "suppression");
-                var filtered = db.Suppressions.AsNoTracking();
+                var filtered = ctx.RequestServices!.GetRequiredService<CallviaDbContext>().Suppressions.AsNoTracking();
                 if (ctx.GetArgument<string?>("search") is { Length: > 0 } search)
                 {
                     var digits = new string(search.Where(char.IsAsciiDigit).ToArray());
                     if (digits.Length == 0) throw new ExecutionError("'search' needs digits of a phone number.") { Code = "VALIDATION" };
                     filtered = filtered.Where(s => s.PhoneE164.Contains(digits));
                 }
-                var query = filtered;
-                if (after is { } a)
-                {
-                    var t = Paging.Time(a.Key);
-                    query = query.Where(s => s.CreatedAt < t || (s.CreatedAt == t && s.Id.CompareTo(a.Id) < 0));
-                }
-                var rows = await query.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id).Take(first + 1).ToListAsync(ctx.CancellationToken);
-                return Paging.Page(rows, first, after is not null, s => Paging.Cursor("suppression", Paging.Key(s.CreatedAt), s.Id),
-                    () => filtered.CountAsync(ctx.CancellationToken));
+                return await NewestFirst.PageAsync(ctx, "suppression", filtered, s => s.CreatedAt, s => s.Id);
             });
 
     public static void AddMutations(ObjectGraphType mutation)

@@ -31,7 +31,7 @@ public static class AgencyQueries
                     var filtered = db.Clients.AsNoTracking();
                     if (search is { Length: > 0 })
                     {
-                        var pattern = "%" + search.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+                        var pattern = Paging.Contains(search);
                         filtered = filtered.Where(c => EF.Functions.ILike(c.Name, pattern) || EF.Functions.ILike(c.Slug, pattern));
                     }
                     var page = filtered;
