@@ -26,6 +26,8 @@ internal sealed class CallLogConfiguration : IEntityTypeConfiguration<CallLog>
         b.HasIndex(c => new { c.ClientId, c.StartedAt });
         b.HasIndex(c => new { c.ClientId, c.LeadId, c.StartedAt });
         // calls placed in a range (KPIs: counts, called/contacted leads, calls by day): index-only
+        // a page of leads' last calls (the lastCall loader reads by lead id alone: the tenant is row-level security's)
+        b.HasIndex(c => new { c.LeadId, c.CreatedAt });
         b.HasIndex(c => new { c.ClientId, c.CreatedAt }).IncludeProperties(c => new { c.CampaignId, c.LeadId, c.StartedAt, c.DurationSeconds });
         b.HasAlternateKey(c => new { c.ClientId, c.Id });
     }

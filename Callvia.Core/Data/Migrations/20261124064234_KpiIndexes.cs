@@ -7,8 +7,8 @@ namespace Callvia.Core.Data.Migrations
     /// <summary>
     /// Issue 5's reads at 1M leads per tenant: KPIs over a date range and the leads list read index ranges by
     /// creation time (index-only where the KPIs need only a few columns); the list's status/campaign filter reads
-    /// the campaign's statuses by date; the list's search (a substring of the name or the email, ILIKE) uses
-    /// trigram indexes (pg_trgm, a trusted extension: the database owner creates it).
+    /// the campaign's statuses by date. No trigram index for the list's search: under row-level security PostgreSQL
+    /// may not use an index for ILIKE (not leakproof), so such an index would only cost writes (see bench/README.md).
     /// </summary>
     public partial class KpiIndexes : Migration
     {
@@ -46,13 +46,6 @@ namespace Callvia.Core.Data.Migrations
                 columns: new[] { "client_id", "created_at" })
                 .Annotation("Npgsql:IndexInclude", new[] { "campaign_id", "lead_id", "started_at", "duration_seconds" });
 
-            // the search's expressions exactly as LeadQueries has EF write them
-            migrationBuilder.Sql("""
-                CREATE EXTENSION IF NOT EXISTS pg_trgm;
-                CREATE INDEX ix_leads_name_trgm ON leads USING gin ((COALESCE(first_name, '') || ' ' || COALESCE(last_name, '')) gin_trgm_ops);
-                CREATE INDEX ix_leads_email_trgm ON leads USING gin (email gin_trgm_ops);
-                """);
-
             // The tenant policies' functions read a setting: written bare, PostgreSQL calls them for every row a
             // query reads (measured: about a third of the time of counting a million leads); as scalar subqueries they are
             // evaluated once per query (an InitPlan). Same predicate, same rows.
@@ -73,8 +66,6 @@ namespace Callvia.Core.Data.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            // the extension stays: other objects may use it
-            migrationBuilder.Sql("DROP INDEX IF EXISTS ix_leads_name_trgm; DROP INDEX IF EXISTS ix_leads_email_trgm;");
             foreach (var table in PolicyTables)
                 migrationBuilder.Sql($"""
                     ALTER POLICY tenant_isolation ON {table}

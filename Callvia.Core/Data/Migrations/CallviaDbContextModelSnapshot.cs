@@ -152,6 +152,9 @@ namespace Callvia.Core.Data.Migrations
                     b.HasIndex("ClientId", "StartsAt")
                         .HasDatabaseName("ix_appointments_client_id_starts_at");
 
+                    b.HasIndex("LeadId", "CreatedAt")
+                        .HasDatabaseName("ix_appointments_lead_id_created_at");
+
                     b.HasIndex("Status", "EndsAt")
                         .HasDatabaseName("ix_appointments_status_ends_at");
 
@@ -481,6 +484,9 @@ namespace Callvia.Core.Data.Migrations
 
                     b.HasIndex("ClientId", "StartedAt")
                         .HasDatabaseName("ix_call_logs_client_id_started_at");
+
+                    b.HasIndex("LeadId", "CreatedAt")
+                        .HasDatabaseName("ix_call_logs_lead_id_created_at");
 
                     b.HasIndex("ClientId", "LeadId", "StartedAt")
                         .HasDatabaseName("ix_call_logs_client_id_lead_id_started_at");
