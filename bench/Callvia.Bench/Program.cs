@@ -7,11 +7,15 @@ return args.FirstOrDefault() switch
     "parse" => await ParseProbe.RunAsync(args[1..]),
     "phone" => PhoneProbe.Run(),
     "webhooks" => await WebhookBenchmark.RunAsync(args[1..]),
+    "kpis-seed" => await KpiSeed.RunAsync(args[1..]),
+    "kpis" => await KpiBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
+    Console.Error.WriteLine("usage: Callvia.Bench kpis-seed --super CONN [--tenant acme --leads 1000000 --calls 200000 --appointments 20000]");
+    Console.Error.WriteLine("       Callvia.Bench kpis --api URL --client-id ID --secret S --super CONN [--tenant acme --runs 200 --warmups 10 --budget-ms 50]");
     Console.Error.WriteLine("usage: Callvia.Bench import --api URL --tenant SLUG --client-id ID --secret S --owner CONN --api-pid PID --rows 100000,1000000 --dir DIR");
     return 2;
 }

@@ -229,6 +229,40 @@ public sealed class LeadsAndKpisShould(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task Count_all_time_leads_exactly_as_the_leads_themselves_after_inserts_updates_and_deletes()
+    {
+        // all time, the leads and leads by status come from the counters the database keeps (campaign_lead_counts):
+        // they must equal counting the leads, whatever happened to them
+        var (tenant, api, token) = await TenantAsync();
+        var other = await fixture.CreateTenantAsync();
+        var (c0, c1) = (tenant.CampaignIds[0], tenant.CampaignIds[1]);
+        var ids = new List<Guid>();
+        for (var i = 0; i < 12; i++) ids.Add(await fixture.CreateLeadAsync(tenant, $"+1347555{i:0000}"));
+        await fixture.CreateLeadAsync(other, "+13475559999");
+        await SqlAsync($"UPDATE leads SET campaign_id = '{c1}' WHERE id IN ('{ids[0]}', '{ids[1]}', '{ids[2]}')");
+        await SqlAsync($"UPDATE leads SET status = 'contacted' WHERE id IN ('{ids[3]}', '{ids[4]}', '{ids[5]}')");
+        await SqlAsync($"UPDATE leads SET status = 'booked' WHERE id IN ('{ids[0]}', '{ids[6]}')");
+        await SqlAsync($"UPDATE leads SET status = 'dnc' WHERE id = '{ids[7]}'");
+        await SqlAsync($"UPDATE leads SET status = 'new' WHERE id = '{ids[7]}'"); // the dnc counter goes back to zero
+        await SqlAsync($"DELETE FROM leads WHERE id IN ('{ids[4]}', '{ids[8]}')");
+
+        const string query = """
+            query($campaignId: ID) { kpis(campaignId: $campaignId) { leads leadsByStatus { status count } } }
+            """;
+        foreach (var campaign in new Guid?[] { null, c0, c1 })
+        {
+            var where = $"client_id = '{tenant.Id}'" + (campaign is { } c ? $" AND campaign_id = '{c}'" : "");
+            var k = (await DataAsync(api, token, query, new { campaignId = campaign is { } id ? GlobalId.Encode(CampaignGraphType.TypeName, id) : null })).GetProperty("kpis");
+            Assert.Equal(await fixture.CountAsync($"SELECT count(*) FROM leads WHERE {where}"), k.GetProperty("leads").GetInt32());
+            var expected = new List<string>();
+            foreach (var status in new[] { "booked", "callback", "contacted", "dnc", "new" })
+                if (await fixture.CountAsync($"SELECT count(*) FROM leads WHERE {where} AND status = '{status}'") is var n and > 0)
+                    expected.Add($"{status.ToUpperInvariant()}={n}");
+            Assert.Equal(expected, k.GetProperty("leadsByStatus").EnumerateArray().Select(s => $"{s.GetProperty("status").GetString()}={s.GetProperty("count").GetInt32()}").ToList());
+        }
+    }
+
+    [Fact]
     public async Task Never_show_another_tenants_leads()
     {
         var (a, api, token) = await TenantAsync();

@@ -25,6 +25,8 @@ internal sealed class AppointmentConfiguration : IEntityTypeConfiguration<Appoin
         b.Property(a => a.ClientNote).HasMaxLength(2000);
         b.HasIndex(a => new { a.ClientId, a.StartsAt });
         b.HasIndex(a => new { a.ClientId, a.LeadId });
+        // a page of leads' last appointments (the lastAppointment loader reads by lead id alone)
+        b.HasIndex(a => new { a.LeadId, a.CreatedAt });
         // the verification sweep: booked appointments by end time
         b.HasIndex(a => new { a.Status, a.EndsAt });
         b.HasAlternateKey(a => new { a.ClientId, a.Id });

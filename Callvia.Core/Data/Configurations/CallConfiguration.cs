@@ -25,6 +25,10 @@ internal sealed class CallLogConfiguration : IEntityTypeConfiguration<CallLog>
         b.Property(c => c.Outcome).HasMaxLength(64);
         b.HasIndex(c => new { c.ClientId, c.StartedAt });
         b.HasIndex(c => new { c.ClientId, c.LeadId, c.StartedAt });
+        // calls placed in a range (KPIs: counts, called/contacted leads, calls by day): index-only
+        // a page of leads' last calls (the lastCall loader reads by lead id alone: the tenant is row-level security's)
+        b.HasIndex(c => new { c.LeadId, c.CreatedAt });
+        b.HasIndex(c => new { c.ClientId, c.CreatedAt }).IncludeProperties(c => new { c.CampaignId, c.LeadId, c.StartedAt, c.DurationSeconds });
         b.HasAlternateKey(c => new { c.ClientId, c.Id });
     }
 }
@@ -40,7 +44,8 @@ internal sealed class UsageRecordConfiguration : IEntityTypeConfiguration<UsageR
         b.HasIndex(u => u.CallLogId).IsUnique();
         b.Property(u => u.RatePerMinute).HasPrecision(10, 4);
         b.Property(u => u.Cost).HasPrecision(14, 6);
-        b.HasIndex(u => new { u.ClientId, u.OccurredAt });
+        // usage cost of a range (KPIs): index-only
+        b.HasIndex(u => new { u.ClientId, u.OccurredAt }).IncludeProperties(u => u.Cost);
         b.HasIndex(u => new { u.ClientId, u.InvoiceId });
     }
 }

@@ -29,7 +29,10 @@ internal sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
                     v => v.Aggregate(0, (h, kv) => HashCode.Combine(h, kv.Key, kv.Value)),
                     v => new Dictionary<string, string>(v)));
         b.HasIndex(l => new { l.CampaignId, l.PhoneE164 }).IsUnique();
-        b.HasIndex(l => new { l.ClientId, l.CampaignId, l.Status });
+        // a campaign's leads of some statuses in a date range (the leads list's filters), newest first
+        b.HasIndex(l => new { l.ClientId, l.CampaignId, l.Status, l.CreatedAt });
+        // leads created in a range (KPIs, the unfiltered list newest first): index-only for counts by status/campaign
+        b.HasIndex(l => new { l.ClientId, l.CreatedAt }).IncludeProperties(l => new { l.CampaignId, l.Status });
         b.HasIndex(l => new { l.ClientId, l.PhoneE164 });
         b.HasIndex(l => new { l.ClientId, l.Email });
         b.HasAlternateKey(l => new { l.ClientId, l.Id });

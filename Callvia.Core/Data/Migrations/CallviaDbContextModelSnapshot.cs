@@ -152,6 +152,9 @@ namespace Callvia.Core.Data.Migrations
                     b.HasIndex("ClientId", "StartsAt")
                         .HasDatabaseName("ix_appointments_client_id_starts_at");
 
+                    b.HasIndex("LeadId", "CreatedAt")
+                        .HasDatabaseName("ix_appointments_lead_id_created_at");
+
                     b.HasIndex("Status", "EndsAt")
                         .HasDatabaseName("ix_appointments_status_ends_at");
 
@@ -474,8 +477,16 @@ namespace Callvia.Core.Data.Migrations
                     b.HasIndex("ClientId", "CampaignId")
                         .HasDatabaseName("ix_call_logs_client_id_campaign_id");
 
+                    b.HasIndex("ClientId", "CreatedAt")
+                        .HasDatabaseName("ix_call_logs_client_id_created_at");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ClientId", "CreatedAt"), new[] { "CampaignId", "LeadId", "StartedAt", "DurationSeconds" });
+
                     b.HasIndex("ClientId", "StartedAt")
                         .HasDatabaseName("ix_call_logs_client_id_started_at");
+
+                    b.HasIndex("LeadId", "CreatedAt")
+                        .HasDatabaseName("ix_call_logs_lead_id_created_at");
 
                     b.HasIndex("ClientId", "LeadId", "StartedAt")
                         .HasDatabaseName("ix_call_logs_client_id_lead_id_started_at");
@@ -540,6 +551,8 @@ namespace Callvia.Core.Data.Migrations
 
                     b.HasIndex("ClientId", "OccurredAt")
                         .HasDatabaseName("ix_usage_records_client_id_occurred_at");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ClientId", "OccurredAt"), new[] { "Cost" });
 
                     b.ToTable("usage_records", (string)null);
                 });
@@ -1278,14 +1291,19 @@ namespace Callvia.Core.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_leads_campaign_id_phone_e164");
 
+                    b.HasIndex("ClientId", "CreatedAt")
+                        .HasDatabaseName("ix_leads_client_id_created_at");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ClientId", "CreatedAt"), new[] { "CampaignId", "Status" });
+
                     b.HasIndex("ClientId", "Email")
                         .HasDatabaseName("ix_leads_client_id_email");
 
                     b.HasIndex("ClientId", "PhoneE164")
                         .HasDatabaseName("ix_leads_client_id_phone_e164");
 
-                    b.HasIndex("ClientId", "CampaignId", "Status")
-                        .HasDatabaseName("ix_leads_client_id_campaign_id_status");
+                    b.HasIndex("ClientId", "CampaignId", "Status", "CreatedAt")
+                        .HasDatabaseName("ix_leads_client_id_campaign_id_status_created_at");
 
                     b.ToTable("leads", (string)null);
                 });
