@@ -32,6 +32,9 @@ public class CallviaDbContext(DbContextOptions<CallviaDbContext> options, Tenant
     public DbSet<Leads.Import.LeadImport> LeadImports => Set<Leads.Import.LeadImport>();
     public DbSet<Leads.Import.LeadImportIssue> LeadImportIssues => Set<Leads.Import.LeadImportIssue>();
     public DbSet<CampaignLeadCount> CampaignLeadCounts => Set<CampaignLeadCount>();
+    public DbSet<Kpis.KpiDailyLeads> KpiDailyLeads => Set<Kpis.KpiDailyLeads>();
+    public DbSet<Kpis.KpiDailyCalls> KpiDailyCalls => Set<Kpis.KpiDailyCalls>();
+    public DbSet<Kpis.KpiCampaignReach> KpiCampaignReach => Set<Kpis.KpiCampaignReach>();
     public DbSet<CallLog> CallLogs => Set<CallLog>();
     public DbSet<UsageRecord> UsageRecords => Set<UsageRecord>();
     public DbSet<Appointment> Appointments => Set<Appointment>();

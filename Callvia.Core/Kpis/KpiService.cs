@@ -56,20 +56,27 @@ public sealed class KpiService(NpgsqlDataSource dataSource, TenantContext tenant
         var clientId = tenant.ClientId ?? throw new InvalidOperationException("KPIs are a client's.");
         await using var conn = await TenantSession.OpenConnectionAsync(dataSource, tenant, ct);
         await using var batch = new NpgsqlBatch(conn);
-        // The leads are the sum of the leads by status (every lead has one status): one read of the leads, not two.
-        // All time (no range), the leads by status are campaign_lead_counts: the database keeps it in the same
-        // transactions as the leads (statement triggers on leads), so it equals counting the leads, without reading a
-        // million rows. A status whose counter went back to zero is no row of the direct count either.
+        // Whole days come from the daily rollups (kpi_daily_leads, kpi_daily_calls: kept by triggers in the same
+        // transactions as the rows, in the client's time zone); the partial days at the range's ends come from the rows
+        // (kpi_bounds says which). All time, the leads by status are campaign_lead_counts and the called / contacted
+        // leads kpi_campaign_reach (both trigger-kept too). Only the called / contacted leads of a bounded range read
+        // the range's calls (distinct leads do not add up across days). The leads are the sum of the leads by status.
         var allTime = range.From is null && range.To is null;
         // $1 client, $2 from, $3 to, $4 campaign
-        Add(batch, """
-            SELECT count(*)::int,
-                   count(DISTINCT c.lead_id)::int,
-                   count(DISTINCT c.lead_id) FILTER (WHERE c.started_at IS NOT NULL OR c.duration_seconds > 0)::int
-            FROM call_logs c
-            WHERE c.client_id = $1 AND ($4::uuid IS NULL OR c.campaign_id = $4)
-              AND ($2::timestamptz IS NULL OR c.created_at >= $2) AND ($3::timestamptz IS NULL OR c.created_at < $3)
-            """, clientId, range);
+        Add(batch, allTime
+            ? """
+              SELECT coalesce(sum(r.called_leads), 0)::int, coalesce(sum(r.contacted_leads), 0)::int
+              FROM kpi_campaign_reach r
+              WHERE r.client_id = $1 AND ($4::uuid IS NULL OR r.campaign_id = $4)
+              """
+            : """
+              SELECT count(*)::int, count(*) FILTER (WHERE x.connected)::int
+              FROM (SELECT c.lead_id, bool_or(c.started_at IS NOT NULL OR c.duration_seconds > 0) AS connected
+                    FROM call_logs c
+                    WHERE c.client_id = $1 AND ($4::uuid IS NULL OR c.campaign_id = $4) AND c.lead_id IS NOT NULL
+                      AND ($2::timestamptz IS NULL OR c.created_at >= $2) AND ($3::timestamptz IS NULL OR c.created_at < $3)
+                    GROUP BY c.lead_id) x
+              """, clientId, range);
         Add(batch, """
             SELECT count(*) FILTER (WHERE a.rescheduled_from_uid IS NULL
                                       AND ($2::timestamptz IS NULL OR a.created_at >= $2) AND ($3::timestamptz IS NULL OR a.created_at < $3))::int,
@@ -79,18 +86,31 @@ public sealed class KpiService(NpgsqlDataSource dataSource, TenantContext tenant
             WHERE a.client_id = $1 AND ($4::uuid IS NULL OR a.campaign_id = $4)
             """, clientId, range);
         Add(batch, """
-            SELECT coalesce(sum(u.cost), 0), (SELECT currency FROM clients WHERE id = $1)
-            FROM usage_records u
-            WHERE u.client_id = $1
-              AND ($2::timestamptz IS NULL OR u.occurred_at >= $2) AND ($3::timestamptz IS NULL OR u.occurred_at < $3)
-              AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM call_logs c WHERE c.client_id = $1 AND c.id = u.call_log_id AND c.campaign_id = $4))
+            SELECT coalesce(sum(d.cost), 0), (SELECT currency FROM clients WHERE id = $1)
+            FROM (SELECT sum(k.usage_cost) AS cost
+                  FROM kpi_daily_calls k, kpi_bounds($1, $2, $3) b
+                  WHERE k.client_id = $1 AND ($4::uuid IS NULL OR k.campaign_id = $4)
+                    AND (b.day_from IS NULL OR k.day >= b.day_from) AND (b.day_to IS NULL OR k.day < b.day_to)
+                  UNION ALL
+                  SELECT sum(u.cost)
+                  FROM usage_records u, kpi_bounds($1, $2, $3) b
+                  WHERE u.client_id = $1
+                    AND ((u.occurred_at >= b.a_from AND u.occurred_at < b.a_to) OR (u.occurred_at >= b.b_from AND u.occurred_at < b.b_to))
+                    AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM call_logs c WHERE c.client_id = $1 AND c.id = u.call_log_id AND c.campaign_id = $4))) d
             """, clientId, range);
         Add(batch, """
-            SELECT (c.created_at AT TIME ZONE (SELECT time_zone FROM clients WHERE id = $1))::date AS day, count(*)::int
-            FROM call_logs c
-            WHERE c.client_id = $1 AND ($4::uuid IS NULL OR c.campaign_id = $4)
-              AND ($2::timestamptz IS NULL OR c.created_at >= $2) AND ($3::timestamptz IS NULL OR c.created_at < $3)
-            GROUP BY 1 ORDER BY 1
+            SELECT d.day, sum(d.n)::int
+            FROM (SELECT k.day, k.calls AS n
+                  FROM kpi_daily_calls k, kpi_bounds($1, $2, $3) b
+                  WHERE k.client_id = $1 AND ($4::uuid IS NULL OR k.campaign_id = $4) AND k.calls <> 0
+                    AND (b.day_from IS NULL OR k.day >= b.day_from) AND (b.day_to IS NULL OR k.day < b.day_to)
+                  UNION ALL
+                  SELECT (c.created_at AT TIME ZONE b.tz)::date, count(*)
+                  FROM call_logs c, kpi_bounds($1, $2, $3) b
+                  WHERE c.client_id = $1 AND ($4::uuid IS NULL OR c.campaign_id = $4)
+                    AND ((c.created_at >= b.a_from AND c.created_at < b.a_to) OR (c.created_at >= b.b_from AND c.created_at < b.b_to))
+                  GROUP BY 1) d
+            GROUP BY 1 HAVING sum(d.n) <> 0 ORDER BY 1
             """, clientId, range);
         Add(batch, allTime
             ? """
@@ -100,16 +120,23 @@ public sealed class KpiService(NpgsqlDataSource dataSource, TenantContext tenant
               GROUP BY 1 HAVING sum(n.count) > 0 ORDER BY 1
               """
             : """
-              SELECT l.status::text, count(*)::int
-              FROM leads l
-              WHERE l.client_id = $1 AND ($4::uuid IS NULL OR l.campaign_id = $4)
-                AND ($2::timestamptz IS NULL OR l.created_at >= $2) AND ($3::timestamptz IS NULL OR l.created_at < $3)
-              GROUP BY 1 ORDER BY 1
+              SELECT d.status, sum(d.n)::int
+              FROM (SELECT k.status::text AS status, k.count AS n
+                    FROM kpi_daily_leads k, kpi_bounds($1, $2, $3) b
+                    WHERE k.client_id = $1 AND ($4::uuid IS NULL OR k.campaign_id = $4)
+                      AND (b.day_from IS NULL OR k.day >= b.day_from) AND (b.day_to IS NULL OR k.day < b.day_to)
+                    UNION ALL
+                    SELECT l.status::text, count(*)
+                    FROM leads l, kpi_bounds($1, $2, $3) b
+                    WHERE l.client_id = $1 AND ($4::uuid IS NULL OR l.campaign_id = $4)
+                      AND ((l.created_at >= b.a_from AND l.created_at < b.a_to) OR (l.created_at >= b.b_from AND l.created_at < b.b_to))
+                    GROUP BY 1) d
+              GROUP BY 1 HAVING sum(d.n) <> 0 ORDER BY 1
               """, clientId, range);
 
         await using var reader = await batch.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
-        var (calls, called, contacted) = (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2));
+        var (called, contacted) = (reader.GetInt32(0), reader.GetInt32(1));
         await reader.NextResultAsync(ct);
         await reader.ReadAsync(ct);
         var (booked, shown, verified) = (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2));
@@ -123,6 +150,7 @@ public sealed class KpiService(NpgsqlDataSource dataSource, TenantContext tenant
         var byStatus = new List<StatusCount>();
         while (await reader.ReadAsync(ct)) byStatus.Add(new StatusCount(reader.GetString(0), reader.GetInt32(1)));
         var leads = byStatus.Sum(s => s.Count);
+        var calls = byDay.Sum(d => d.Count);
         return new KpiSnapshot(range, leads, calls, called, contacted, booked, shown, verified, cost, currency, byDay, byStatus);
     }
 

@@ -26,6 +26,10 @@ public class Lead : ITenantOwned
     /// <summary>Extra CSV columns, passed to the call agent as variables.</summary>
     public Dictionary<string, string> CustomFields { get; set; } = [];
     public DateTimeOffset? OptedOutAt { get; set; }
+    /// <summary>When the lead's first call was logged; kept by the database (trigger on call_logs), never written here.</summary>
+    public DateTimeOffset? FirstCalledAt { get; set; }
+    /// <summary>When a call first connected (started, or lasted a second); kept by the database like <see cref="FirstCalledAt"/>.</summary>
+    public DateTimeOffset? FirstContactedAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

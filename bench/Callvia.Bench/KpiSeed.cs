@@ -251,7 +251,7 @@ public static class KpiSeed
         Console.Error.WriteLine($"  appointments: {watch.Elapsed.TotalSeconds:F1} s");
         watch.Restart();
         // what autovacuum does after a bulk load (PostgreSQL 13+ vacuums after inserts too): statistics and the visibility map
-        await using (var cmd = new NpgsqlCommand("VACUUM ANALYZE leads, call_logs, usage_records, appointments, campaign_lead_counts", conn) { CommandTimeout = 900 })
+        await using (var cmd = new NpgsqlCommand("VACUUM ANALYZE leads, call_logs, usage_records, appointments, campaign_lead_counts, kpi_daily_leads, kpi_daily_calls, kpi_campaign_reach", conn) { CommandTimeout = 900 })
             await cmd.ExecuteNonQueryAsync();
         Console.Error.WriteLine($"  VACUUM ANALYZE: {watch.Elapsed.TotalSeconds:F1} s");
         Console.WriteLine($"generated {nLeads:N0} leads, {nCalls:N0} call logs ({connectedCalls.Count:N0} usage records), {nAppointments:N0} appointments in {total.Elapsed.TotalSeconds:F1} s");

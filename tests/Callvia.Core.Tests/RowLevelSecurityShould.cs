@@ -33,6 +33,9 @@ public sealed class RowLevelSecurityShould(CallviaFixture fixture)
         ["user_tokens"] = "user_id IN (SELECT id FROM users WHERE client_id = '{0}')",
         ["openiddict_applications"] = "owner_client_id = '{0}'",
         ["campaign_lead_counts"] = "client_id = '{0}'",
+        ["kpi_daily_leads"] = "client_id = '{0}'",
+        ["kpi_daily_calls"] = "client_id = '{0}'",
+        ["kpi_campaign_reach"] = "client_id = '{0}'",
         ["lead_imports"] = "client_id = '{0}'",
         ["lead_import_issues"] = "client_id = '{0}'",
         ["provider_secrets"] = "client_id = '{0}'",
@@ -118,7 +121,7 @@ public sealed class RowLevelSecurityShould(CallviaFixture fixture)
             var newId = table switch
             {
                 "audit_log" => ", id = (SELECT max(id) + 1000 FROM audit_log)",
-                "campaign_lead_counts" or "lead_import_issues" or "provider_secrets" => "", // keyed by their parents
+                "campaign_lead_counts" or "lead_import_issues" or "provider_secrets" or "kpi_daily_leads" or "kpi_daily_calls" or "kpi_campaign_reach" => "", // keyed by their parents
                 _ => ", id = gen_random_uuid()",
             };
             var insert = await Assert.ThrowsAsync<PostgresException>(() => Sql.ExecAsync(app, $"""

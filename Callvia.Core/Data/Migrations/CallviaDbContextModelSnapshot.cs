@@ -1068,6 +1068,91 @@ namespace Callvia.Core.Data.Migrations
                     b.ToTable("openiddict_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Callvia.Core.Kpis.KpiCampaignReach", b =>
+                {
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<long>("CalledLeads")
+                        .HasColumnType("bigint")
+                        .HasColumnName("called_leads");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_id");
+
+                    b.Property<long>("ContactedLeads")
+                        .HasColumnType("bigint")
+                        .HasColumnName("contacted_leads");
+
+                    b.HasKey("ClientId", "CampaignId")
+                        .HasName("pk_kpi_campaign_reach");
+
+                    b.ToTable("kpi_campaign_reach", (string)null);
+                });
+
+            modelBuilder.Entity("Callvia.Core.Kpis.KpiDailyCalls", b =>
+                {
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_id");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<long>("Calls")
+                        .HasColumnType("bigint")
+                        .HasColumnName("calls");
+
+                    b.Property<decimal>("UsageCost")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)")
+                        .HasColumnName("usage_cost");
+
+                    b.HasKey("ClientId", "Day", "CampaignId")
+                        .HasName("pk_kpi_daily_calls");
+
+                    b.ToTable("kpi_daily_calls", (string)null);
+                });
+
+            modelBuilder.Entity("Callvia.Core.Kpis.KpiDailyLeads", b =>
+                {
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_id");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint")
+                        .HasColumnName("count");
+
+                    b.HasKey("ClientId", "Day", "CampaignId", "Status")
+                        .HasName("pk_kpi_daily_leads");
+
+                    b.HasIndex("ClientId", "CampaignId")
+                        .HasDatabaseName("ix_kpi_daily_leads_client_id_campaign_id");
+
+                    b.ToTable("kpi_daily_leads", (string)null);
+                });
+
             modelBuilder.Entity("Callvia.Core.Leads.Import.LeadImport", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1231,6 +1316,14 @@ namespace Callvia.Core.Data.Migrations
                         .HasMaxLength(254)
                         .HasColumnType("character varying(254)")
                         .HasColumnName("email");
+
+                    b.Property<DateTimeOffset?>("FirstCalledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_called_at");
+
+                    b.Property<DateTimeOffset?>("FirstContactedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_contacted_at");
 
                     b.Property<string>("FirstName")
                         .HasMaxLength(100)
@@ -1961,6 +2054,28 @@ namespace Callvia.Core.Data.Migrations
                     b.Navigation("Application");
 
                     b.Navigation("Authorization");
+                });
+
+            modelBuilder.Entity("Callvia.Core.Kpis.KpiCampaignReach", b =>
+                {
+                    b.HasOne("Callvia.Core.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId", "CampaignId")
+                        .HasPrincipalKey("ClientId", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_kpi_campaign_reach_campaigns_client_id_campaign_id");
+                });
+
+            modelBuilder.Entity("Callvia.Core.Kpis.KpiDailyLeads", b =>
+                {
+                    b.HasOne("Callvia.Core.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId", "CampaignId")
+                        .HasPrincipalKey("ClientId", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_kpi_daily_leads_campaigns_client_id_campaign_id");
                 });
 
             modelBuilder.Entity("Callvia.Core.Leads.Import.LeadImport", b =>

@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Callvia.Api.Campaigns;
+using Callvia.Api.GraphQL;
+using Callvia.Testing;
+using Npgsql;
+using Xunit;
+
+namespace Callvia.Api.Tests;
+
+/// <summary>
+/// The KPIs read whole days from rollups the database keeps (kpi_daily_leads, kpi_daily_calls, kpi_campaign_reach) and
+/// only the partial days at a range's ends from the rows. Whatever happens to the rows (inserts, status changes, calls
+/// connecting, deletes, a new time zone) and whatever the range, they must equal counting the rows themselves.
+/// </summary>
+[Collection(ApiCollection.Name)]
+public sealed class KpiRollupsShould(ApiFixture fixture)
+{
+    private const string Query = """
+        query($from: DateTime, $to: DateTime, $campaignId: ID) { kpis(from: $from, to: $to, campaignId: $campaignId) {
+          leads calls calledLeads contactedLeads usageCost { amount } callsByDay { day count } leadsByStatus { status count } } }
+        """;
+
+    [Fact]
+    public async Task Equal_counting_the_rows_for_any_range_campaign_and_time_zone_after_any_change()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        var other = await fixture.CreateTenantAsync();
+        var api = fixture.Api.CreateClient(tenant.Slug);
+        var (token, _) = await api.RequestTokenAsync(tenant.PartnerClientId, tenant.PartnerSecret);
+        // a half-hour zone: the client's days do not start on UTC hours
+        await ExecAsync($"UPDATE clients SET time_zone = 'Asia/Kolkata' WHERE id = '{tenant.Id}'");
+
+        var t0 = new DateTimeOffset(2022, 3, 8, 0, 0, 0, TimeSpan.Zero); // twelve days across the US change to summer time
+        foreach (var t in new[] { tenant, other })
+        {
+            await ExecAsync($"""
+                INSERT INTO leads (id, client_id, campaign_id, phone_e164, phone_raw, status, attempts, custom_fields, created_at, updated_at)
+                SELECT gen_random_uuid(), '{t.Id}', CASE WHEN g % 3 = 0 THEN '{t.CampaignIds[1]}'::uuid ELSE '{t.CampaignIds[0]}'::uuid END,
+                       '+1646' || lpad(g::text, 7, '0'), 'x', (ARRAY['new', 'contacted', 'callback', 'booked', 'dnc'])[1 + g % 5], 0, '{"{}"}',
+                       '{t0:O}'::timestamptz + g * interval '4 hours 7 minutes', now()
+                FROM generate_series(1, 70) g;
+                INSERT INTO call_logs (id, client_id, campaign_id, lead_id, provider_call_id, status, direction, started_at, duration_seconds, created_at, updated_at)
+                SELECT gen_random_uuid(), '{t.Id}', l.campaign_id, l.id, 'rollup-' || gen_random_uuid(), 'ended', 'outbound',
+                       CASE WHEN g % 3 <> 0 THEN '{t0:O}'::timestamptz + g * interval '3 hours 11 minutes' END, CASE WHEN g % 4 = 0 THEN 40 ELSE 0 END,
+                       '{t0:O}'::timestamptz + g * interval '3 hours 11 minutes', now()
+                FROM generate_series(1, 90) g
+                LEFT JOIN LATERAL (SELECT id, campaign_id FROM leads WHERE client_id = '{t.Id}' ORDER BY created_at OFFSET (g * 7) % 80 LIMIT 1) l ON true;
+                INSERT INTO usage_records (id, client_id, call_log_id, seconds, rate_per_minute, cost, occurred_at, created_at)
+                SELECT gen_random_uuid(), '{t.Id}', c.id, 40, 0.2, (row_number() OVER (ORDER BY c.created_at)) * 0.013, c.created_at + interval '5 minutes', now()
+                FROM call_logs c WHERE c.client_id = '{t.Id}' AND c.provider_call_id LIKE 'rollup-%' AND extract(minute FROM c.created_at)::int % 2 = 0;
+                """);
+        }
+        // changes after the fact: statuses, calls connecting, calls and leads deleted, a lead moved to the other campaign
+        // (calls without a lead have no campaign: (g * 7) % 80 passes the last lead)
+        await ExecAsync($"""
+            UPDATE leads SET status = 'booked' WHERE client_id = '{tenant.Id}' AND phone_e164 LIKE '%1_';
+            UPDATE leads l SET campaign_id = '{tenant.CampaignIds[1]}' WHERE l.client_id = '{tenant.Id}' AND l.phone_e164 LIKE '%05'
+              AND NOT EXISTS (SELECT 1 FROM call_logs c WHERE c.lead_id = l.id);
+            UPDATE call_logs SET started_at = created_at WHERE client_id = '{tenant.Id}' AND started_at IS NULL AND extract(hour FROM created_at)::int % 2 = 0;
+            DELETE FROM call_logs c WHERE c.client_id = '{tenant.Id}' AND extract(hour FROM c.created_at)::int = 7
+              AND NOT EXISTS (SELECT 1 FROM usage_records u WHERE u.call_log_id = c.id);
+            DELETE FROM leads l WHERE l.client_id = '{tenant.Id}' AND extract(hour FROM l.created_at)::int = 9
+              AND NOT EXISTS (SELECT 1 FROM call_logs c WHERE c.lead_id = l.id);
+            UPDATE usage_records SET cost = cost * 2 WHERE client_id = '{tenant.Id}' AND extract(hour FROM occurred_at)::int = 13;
+            """);
+
+        var ranges = new (DateTimeOffset? From, DateTimeOffset? To)[]
+        {
+            (null, null),                                                      // all time
+            (t0.AddHours(-5.5), t0.AddDays(10).AddHours(-5.5)),                // whole days in Kolkata
+            (t0.AddDays(1).AddHours(5).AddMinutes(17), t0.AddDays(6).AddHours(13)), // partial days at both ends
+            (t0.AddDays(2).AddHours(3), t0.AddDays(2).AddHours(9)),            // inside one day
+            (t0.AddDays(3).AddHours(20), t0.AddDays(4).AddHours(2)),           // across one midnight, no whole day
+            (null, t0.AddDays(5).AddMinutes(1)),                               // open start
+            (t0.AddDays(4).AddHours(7), null),                                 // open end
+        };
+        async Task CheckAsync(string zone)
+        {
+            foreach (var (from, to) in ranges)
+            foreach (var campaign in new Guid?[] { null, tenant.CampaignIds[0], tenant.CampaignIds[1] })
+            {
+                var (status, body) = await api.GraphQLAsync(Query, new
+                {
+                    from, to, campaignId = campaign is { } c ? GlobalId.Encode(CampaignGraphType.TypeName, c) : null,
+                }, token);
+                Assert.True(status == HttpStatusCode.OK && !body.TryGetProperty("errors", out _), body.ToString());
+                var k = body.GetProperty("data").GetProperty("kpis");
+                var actual = string.Join(" | ",
+                    k.GetProperty("leads").GetInt32(), k.GetProperty("calls").GetInt32(), k.GetProperty("calledLeads").GetInt32(),
+                    k.GetProperty("contactedLeads").GetInt32(),
+                    decimal.Parse(k.GetProperty("usageCost").GetProperty("amount").GetString()!, CultureInfo.InvariantCulture).ToString("0.000000", CultureInfo.InvariantCulture),
+                    string.Join(",", k.GetProperty("callsByDay").EnumerateArray().Select(d => $"{d.GetProperty("day").GetString()}={d.GetProperty("count").GetInt32()}")),
+                    string.Join(",", k.GetProperty("leadsByStatus").EnumerateArray().Select(s => $"{s.GetProperty("status").GetString()!.ToLowerInvariant()}={s.GetProperty("count").GetInt32()}")));
+                Assert.True(await ExpectedAsync(tenant.Id, from, to, campaign) == actual, $"{zone} {from:O}..{to:O} campaign {campaign}: expected {await ExpectedAsync(tenant.Id, from, to, campaign)}, got {actual}");
+            }
+        }
+        await CheckAsync("Asia/Kolkata");
+        // a new time zone re-buckets the client's days in the same transaction
+        await ExecAsync($"UPDATE clients SET time_zone = 'America/New_York' WHERE id = '{tenant.Id}'");
+        await CheckAsync("America/New_York");
+        // and the rollups hold nothing of the other tenant's that counting would not
+        Assert.Equal(0, await fixture.CountAsync($"""
+            SELECT count(*) FROM kpi_daily_leads k WHERE k.client_id = '{other.Id}' AND k.campaign_id NOT IN ('{other.CampaignIds[0]}', '{other.CampaignIds[1]}')
+            """));
+    }
+
+    /// <summary>The KPI rules applied to the rows themselves, formatted like the answer.</summary>
+    private async Task<string> ExpectedAsync(Guid client, DateTimeOffset? from, DateTimeOffset? to, Guid? campaign)
+    {
+        string Range(string column) =>
+            (from is { } f ? $" AND {column} >= '{f:O}'" : "") + (to is { } t ? $" AND {column} < '{t:O}'" : "");
+        var camp = campaign is { } c ? $" AND campaign_id = '{c}'" : "";
+        var calls = $"FROM call_logs WHERE client_id = '{client}'{camp}{Range("created_at")}";
+        var leads = $"FROM leads WHERE client_id = '{client}'{camp}{Range("created_at")}";
+        return await TextAsync($"""
+            SELECT concat_ws(' | ',
+              (SELECT count(*) {leads}), (SELECT count(*) {calls}), (SELECT count(DISTINCT lead_id) {calls}),
+              (SELECT count(DISTINCT lead_id) FILTER (WHERE started_at IS NOT NULL OR duration_seconds > 0) {calls}),
+              (SELECT to_char(coalesce(sum(u.cost), 0), 'FM9999990.000000') FROM usage_records u WHERE u.client_id = '{client}'{Range("u.occurred_at")}
+                 {(campaign is { } cc ? $"AND EXISTS (SELECT 1 FROM call_logs k WHERE k.id = u.call_log_id AND k.campaign_id = '{cc}')" : "")}),
+              coalesce((SELECT string_agg(d || '=' || n, ',' ORDER BY d) FROM (
+                 SELECT (created_at AT TIME ZONE (SELECT time_zone FROM clients WHERE id = '{client}'))::date::text AS d, count(*) AS n {calls} GROUP BY 1) x), ''),
+              coalesce((SELECT string_agg(status || '=' || n, ',' ORDER BY status) FROM (SELECT status, count(*) AS n {leads} GROUP BY 1) y), ''))
+            """);
+    }
+
+    private async Task<string> TextAsync(string sql)
+    {
+        await using var conn = await OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        return (string)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    private async Task ExecAsync(string sql)
+    {
+        await using var conn = await OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    private async Task<NpgsqlConnection> OpenAsync()
+    {
+        var conn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(fixture.Servers.PostgresAdmin) { Database = fixture.Database.Name }.ConnectionString);
+        await conn.OpenAsync();
+        return conn;
+    }
+}
