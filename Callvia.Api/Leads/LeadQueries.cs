@@ -58,17 +58,9 @@ public static class LeadQueries
         if (filter.CreatedTo is { } to) { var t = to.ToUniversalTime(); leads = leads.Where(l => l.CreatedAt < t); }
         if (filter.Search?.Trim() is { Length: > 0 } search)
         {
-            if (search.Length > 100)
-                throw new ExecutionError("'filter.search' is over 100 characters.") { Code = "VALIDATION" };
-            var digits = new string(search.Where(char.IsAsciiDigit).ToArray());
-            if (digits.Length >= 3 && search.All(ch => char.IsAsciiDigit(ch) || "+-() .".Contains(ch)))
-                leads = leads.Where(l => l.PhoneE164.Contains(digits));
-            else
-            {
-                var pattern = Paging.Contains(search);
-                leads = leads.Where(l => EF.Functions.ILike((l.FirstName ?? "") + " " + (l.LastName ?? ""), pattern)
-                                         || (l.Email != null && EF.Functions.ILike(l.Email, pattern)));
-            }
+            if (search.Length > LeadSearch.MaxLength)
+                throw new ExecutionError($"'filter.search' is over {LeadSearch.MaxLength} characters.") { Code = "VALIDATION" };
+            leads = LeadSearch.Apply(leads, search);
         }
         return leads;
     }

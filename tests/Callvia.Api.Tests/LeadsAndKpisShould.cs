@@ -77,7 +77,7 @@ public sealed class LeadsAndKpisShould(ApiFixture fixture)
     {
         var (tenant, api, token) = await TenantAsync();
         var booked = await fixture.CreateLeadAsync(tenant, "+13125550199", "zed.unique@example.com");
-        await SqlAsync($"UPDATE leads SET status = 'booked', first_name = 'Zebulon' WHERE id = '{booked}'");
+        await SqlAsync($"UPDATE leads SET status = 'booked', first_name = 'Zebulon', last_name = 'Smithers' WHERE id = '{booked}'");
         await fixture.CreateLeadAsync(tenant, "+13125550100");
 
         async Task<string[]> Ids(object filter) =>
@@ -89,6 +89,13 @@ public sealed class LeadsAndKpisShould(ApiFixture fixture)
         Assert.Equal([id], await Ids(new { search = "zebul" }));
         Assert.Equal([id], await Ids(new { search = "ZED.UNIQUE@" }));
         Assert.Empty(await Ids(new { search = "100%_" }));
+        // prefixes (indexable under row-level security): of the last name, "first last", the number's last digits
+        Assert.Equal([id], await Ids(new { search = "SMITH" }));
+        Assert.Equal([id], await Ids(new { search = "zebulon smi" }));
+        Assert.Empty(await Ids(new { search = "zebulon jones" }));
+        Assert.Equal([id], await Ids(new { search = "0199" }));
+        Assert.Equal([id], await Ids(new { search = "+1 312 555 0199" }));
+        Assert.Empty(await Ids(new { search = "ebulon" })); // not a "contains" search: see LeadSearch
 
         foreach (var (variables, word) in new (object, string)[]
                  {

@@ -20,6 +20,13 @@ internal sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
         b.Property(l => l.PhoneRaw).HasMaxLength(64);
         b.Property(l => l.Email).HasMaxLength(254);
         b.Property(l => l.TimeZone).HasMaxLength(64);
+        // The leads list's search keys (LeadSearch): lower-cased copies in byte order ("C"), so a prefix is an index range
+        // of leak-proof comparisons, which row-level security lets PostgreSQL use (ILIKE it does not).
+        foreach (var (key, sql) in LeadSearch.Keys)
+        {
+            b.Property<string?>(key).HasComputedColumnSql(sql, stored: true).UseCollation("C");
+            b.HasIndex("ClientId", key);
+        }
         b.Property(l => l.CustomFields).HasColumnType("jsonb")
             .HasConversion(
                 v => JsonSerializer.Serialize(v, (JsonSerializerOptions?)null),

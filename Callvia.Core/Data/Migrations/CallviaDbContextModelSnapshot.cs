@@ -1070,6 +1070,10 @@ namespace Callvia.Core.Data.Migrations
 
             modelBuilder.Entity("Callvia.Core.Kpis.KpiCampaignReach", b =>
                 {
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_id");
+
                     b.Property<Guid>("CampaignId")
                         .HasColumnType("uuid")
                         .HasColumnName("campaign_id");
@@ -1077,10 +1081,6 @@ namespace Callvia.Core.Data.Migrations
                     b.Property<long>("CalledLeads")
                         .HasColumnType("bigint")
                         .HasColumnName("called_leads");
-
-                    b.Property<Guid>("ClientId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("client_id");
 
                     b.Property<long>("ContactedLeads")
                         .HasColumnType("bigint")
@@ -1317,6 +1317,13 @@ namespace Callvia.Core.Data.Migrations
                         .HasColumnType("character varying(254)")
                         .HasColumnName("email");
 
+                    b.Property<string>("EmailKey")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("text")
+                        .HasColumnName("email_key")
+                        .HasComputedColumnSql("lower(email)", true)
+                        .UseCollation("C");
+
                     b.Property<DateTimeOffset?>("FirstCalledAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("first_called_at");
@@ -1330,6 +1337,13 @@ namespace Callvia.Core.Data.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("first_name");
 
+                    b.Property<string>("FirstNameKey")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("text")
+                        .HasColumnName("first_name_key")
+                        .HasComputedColumnSql("lower(first_name)", true)
+                        .UseCollation("C");
+
                     b.Property<DateTimeOffset?>("LastAttemptAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_attempt_at");
@@ -1338,6 +1352,13 @@ namespace Callvia.Core.Data.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
                         .HasColumnName("last_name");
+
+                    b.Property<string>("LastNameKey")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("text")
+                        .HasColumnName("last_name_key")
+                        .HasComputedColumnSql("lower(last_name)", true)
+                        .UseCollation("C");
 
                     b.Property<DateTimeOffset?>("NextAttemptAt")
                         .HasColumnType("timestamp with time zone")
@@ -1358,6 +1379,13 @@ namespace Callvia.Core.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("phone_raw");
+
+                    b.Property<string>("PhoneReversed")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("text")
+                        .HasColumnName("phone_reversed")
+                        .HasComputedColumnSql("reverse(phone_e164)", true)
+                        .UseCollation("C");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -1392,8 +1420,20 @@ namespace Callvia.Core.Data.Migrations
                     b.HasIndex("ClientId", "Email")
                         .HasDatabaseName("ix_leads_client_id_email");
 
+                    b.HasIndex("ClientId", "EmailKey")
+                        .HasDatabaseName("ix_leads_client_id_email_key");
+
+                    b.HasIndex("ClientId", "FirstNameKey")
+                        .HasDatabaseName("ix_leads_client_id_first_name_key");
+
+                    b.HasIndex("ClientId", "LastNameKey")
+                        .HasDatabaseName("ix_leads_client_id_last_name_key");
+
                     b.HasIndex("ClientId", "PhoneE164")
                         .HasDatabaseName("ix_leads_client_id_phone_e164");
+
+                    b.HasIndex("ClientId", "PhoneReversed")
+                        .HasDatabaseName("ix_leads_client_id_phone_reversed");
 
                     b.HasIndex("ClientId", "CampaignId", "Status", "CreatedAt")
                         .HasDatabaseName("ix_leads_client_id_campaign_id_status_created_at");
