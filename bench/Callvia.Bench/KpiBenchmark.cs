@@ -60,6 +60,7 @@ public static class KpiBenchmark
             ("leads page: 50, status+campaign+created 3 months", LeadsQuery, new { first = 50, filter }),
             ("leads page 2 (endCursor)", LeadsQuery, new { first = 50, after = endCursor, filter }),
             ("leads search \"Whitfield\" (a last name)", LeadsQuery, new { first = 50, filter = new { search = "Whitfield" } }),
+            ("leads search \"4417\" (a number's last digits)", LeadsQuery, new { first = 50, filter = new { search = "4417" } }),
         };
 
         var rows = new List<string[]>();
