@@ -21,6 +21,9 @@ public sealed class CallviaSchema : Schema
         RegisterType(typeof(Calls.CallGraphType));
         RegisterType(typeof(Appointments.AppointmentGraphType));
         RegisterType(typeof(Messaging.SuppressionGraphType));
+        RegisterType(typeof(Billing.InvoiceGraphType));
+        RegisterType(typeof(Billing.MilestoneGraphType));
+        RegisterType(typeof(Billing.UsageRecordGraphType));
     }
 }
 

@@ -11,7 +11,7 @@ namespace Callvia.Api.Tests;
 [Collection(ApiCollection.Name)]
 public sealed class GraphQLIsolationShould(ApiFixture fixture)
 {
-    private const string HomeQuery = "{ client { id name slug timeZone } campaigns { id name status } }";
+    private const string HomeQuery = "{ client { id name slug timeZone } campaigns { nodes { id name status } } }";
 
     [Fact]
     public async Task Answer_the_client_and_its_campaigns_for_a_partner_token()
@@ -28,8 +28,8 @@ public sealed class GraphQLIsolationShould(ApiFixture fixture)
         Assert.Equal(a.Slug, data.GetProperty("client").GetProperty("slug").GetString());
         Assert.Equal(a.Name, data.GetProperty("client").GetProperty("name").GetString());
         Assert.Equal(GlobalId.Encode(ClientGraphType.TypeName, a.Id), data.GetProperty("client").GetProperty("id").GetString());
-        Assert.Equal(a.CampaignNames.Order(), data.GetProperty("campaigns").EnumerateArray().Select(c => c.GetProperty("name").GetString()).Order());
-        Assert.All(data.GetProperty("campaigns").EnumerateArray(), c => Assert.Equal("ACTIVE", c.GetProperty("status").GetString()));
+        Assert.Equal(a.CampaignNames.Order(), data.GetProperty("campaigns").GetProperty("nodes").EnumerateArray().Select(c => c.GetProperty("name").GetString()).Order());
+        Assert.All(data.GetProperty("campaigns").GetProperty("nodes").EnumerateArray(), c => Assert.Equal("ACTIVE", c.GetProperty("status").GetString()));
     }
 
     [Fact]
