@@ -65,6 +65,7 @@ public sealed class AppointmentVerification(CallviaDbContext db, TimeProvider cl
         if (appointment is null)
             return new(null, null, false, [new FieldIssue("id", "No such appointment.", "NOT_FOUND")]);
         var now = clock.GetUtcNow();
+        now = now.AddTicks(-(now.Ticks % 10)); // timestamptz keeps microseconds: answer what a later read will show
         if (RefuseClientAnswer(appointment, now) is { } refused)
             return new(null, appointment.Status, false, [refused]);
 
