@@ -14,6 +14,7 @@ public sealed class CallviaSchema : Schema
         Query = query;
         Mutation = mutation;
         Subscription = subscription;
+        Features.DeprecationOfInputValues = true; // deprecated arguments show as such in introspection (calls/appointments' flat ones)
         RegisterType(typeof(ClientGraphType));
         RegisterType(typeof(CampaignGraphType));
         RegisterType(typeof(Leads.LeadImportGraphType));
