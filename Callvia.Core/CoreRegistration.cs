@@ -47,6 +47,8 @@ public static class CoreRegistration
         services.AddSingleton<Webhooks.InboxWriter>();
         services.AddScoped<Kpis.KpiService>();
         services.AddScoped<Campaigns.CampaignEditor>();
+        services.AddScoped<Leads.LeadEditor>();
+        services.AddScoped<Appointments.AppointmentVerification>();
         services.AddScoped<Messaging.SuppressionList>();
         services.AddScoped<Webhooks.WebhookInbox>();
         services.AddScoped<Webhooks.WebhookEventProcessor>();

@@ -62,7 +62,7 @@ check "unknown host answers 404" test "$(curl -s -o /dev/null -w '%{http_code}' 
 token=$(curl -s "http://acme.localhost:$API_PORT/connect/token" -d grant_type=client_credentials -d client_id=acme-partner -d "client_secret=$SECRET" | sed -n 's/.*"access_token": *"\([^"]*\)".*/\1/p')
 check "partner token for acme" test -n "$token"
 answer=$(curl -s "http://acme.localhost:$API_PORT/graphql" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-  -d '{"query":"{ client { name } campaigns { name } }"}')
+  -d '{"query":"{ client { name } campaigns { nodes { name } } }"}')
 check "GraphQL answers acme's client and campaigns" grep -q '"Spring reactivation"' <<<"$answer"
 check "GraphQL shows nothing of globex to acme" bash -c '! grep -q "Globex" <<<"$1"' _ "$answer"
 stop_services "$DATA/run"

@@ -26,6 +26,8 @@ public sealed class AppointmentGraphType : ObjectGraphType<Appointment>
         Field<StringGraphType>("attendeeEmail").Resolve(c => c.Source.AttendeeEmail);
         Field<StringGraphType>("attendeePhone").Resolve(c => c.Source.AttendeePhone);
         Field<BooleanGraphType>("clientAnswer").Resolve(c => c.Source.ClientAnswer);
+        Field<StringGraphType>("clientNote").Description("The client's note with its answer.").Resolve(c => c.Source.ClientNote);
+        Field<UtcDateTimeGraphType>("clientAnsweredAt").Resolve(c => c.Source.ClientAnsweredAt);
         Field<BooleanGraphType>("leadAnswer").Resolve(c => c.Source.LeadAnswer);
         Field<EnumerationGraphType<VerificationSource>>("verificationSource").Resolve(c => c.Source.VerificationSource);
         Field<UtcDateTimeGraphType>("verifiedAt").Resolve(c => c.Source.VerifiedAt);

@@ -31,5 +31,6 @@ public sealed class CallGraphType : ObjectGraphType<CallLog>
         Field<StringGraphType>("transcript").Resolve(c => c.Source.Transcript);
         Field<StringGraphType>("recordingUrl").Resolve(c => c.Source.RecordingUrl);
         Field<NonNullGraphType<UtcDateTimeGraphType>>("createdAt").Resolve(c => c.Source.CreatedAt);
+        Field<Billing.UsageRecordGraphType>("usage").Description("The call's billable minutes; null until it ended.").Resolve(c => Billing.BillingLoaders.UsageOfCall(c, c.Source.Id));
     }
 }

@@ -1,8 +1,6 @@
 using Callvia.Api.GraphQL;
 using Callvia.Core.Campaigns;
-using Callvia.Core.Data;
 using GraphQL.Types;
-using Microsoft.EntityFrameworkCore;
 
 namespace Callvia.Api.Campaigns;
 
@@ -20,9 +18,8 @@ public sealed class CampaignGraphType : ObjectGraphType<Campaign>
         Field(c => c.Description, nullable: true);
         Field<NonNullGraphType<CampaignStatusGraphType>>("status").Resolve(c => c.Source.Status);
         Field<NonNullGraphType<UtcDateTimeGraphType>>("createdAt").Resolve(c => c.Source.CreatedAt);
-        Field<NonNullGraphType<CampaignStatsGraphType>>("stats").Description("Lead counts by status.")
-            .ResolveAsync(async c => CampaignStats.From(await c.RequestServices!.GetRequiredService<CallviaDbContext>()
-                .CampaignLeadCounts.AsNoTracking().Where(x => x.CampaignId == c.Source.Id).ToListAsync(c.CancellationToken)));
+        Field<NonNullGraphType<CampaignStatsGraphType>>("stats").Description("Lead counts by status (batched over a page of campaigns).")
+            .Resolve(c => CampaignQueries.Stats(c, c.Source.Id));
     }
 }
 

@@ -14,6 +14,7 @@ public sealed class CallviaSchema : Schema
         Query = query;
         Mutation = mutation;
         Subscription = subscription;
+        Features.DeprecationOfInputValues = true; // deprecated arguments show as such in introspection (calls/appointments' flat ones)
         RegisterType(typeof(ClientGraphType));
         RegisterType(typeof(CampaignGraphType));
         RegisterType(typeof(Leads.LeadImportGraphType));
@@ -21,6 +22,9 @@ public sealed class CallviaSchema : Schema
         RegisterType(typeof(Calls.CallGraphType));
         RegisterType(typeof(Appointments.AppointmentGraphType));
         RegisterType(typeof(Messaging.SuppressionGraphType));
+        RegisterType(typeof(Billing.InvoiceGraphType));
+        RegisterType(typeof(Billing.MilestoneGraphType));
+        RegisterType(typeof(Billing.UsageRecordGraphType));
     }
 }
 

@@ -36,7 +36,7 @@ public static class GraphQLIde
           <label for="query">Query</label>
           <textarea id="query" spellcheck="false">{
           client { name slug }
-          campaigns { id name status }
+          campaigns { nodes { id name status } }
           kpis { leads calls contactRate appointmentsBooked showRate usageCost costPerShow }
         }</textarea>
           <label for="variables">Variables (JSON)</label>

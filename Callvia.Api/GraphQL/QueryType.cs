@@ -31,16 +31,7 @@ public sealed class QueryType : ObjectGraphType
                 return await Db(ctx).Clients.AsNoTracking().SingleAsync(c => c.Id == id, ctx.CancellationToken);
             });
 
-        // A client has tens of campaigns, not thousands: a plain list (see docs/api.md).
-        Field<NonNullGraphType<ListGraphType<NonNullGraphType<CampaignGraphType>>>>("campaigns")
-            .Argument<CampaignStatusGraphType>("status")
-            .ResolveAsync(async ctx =>
-            {
-                var query = Db(ctx).Campaigns.AsNoTracking();
-                if (ctx.GetArgument<CampaignStatus?>("status") is { } status)
-                    query = query.Where(c => c.Status == status);
-                return await query.OrderBy(c => c.CreatedAt).ThenBy(c => c.Id).ToListAsync(ctx.CancellationToken);
-            });
+        CampaignQueries.Add(this);
 
         Field<CampaignGraphType>("campaign")
             .Argument<NonNullGraphType<IdGraphType>>("id")
@@ -69,6 +60,7 @@ public sealed class QueryType : ObjectGraphType
 
         Messaging.SuppressionFields.AddQuery(this);
         Calls.CallQueries.Add(this);
+        Billing.BillingQueries.Add(this);
         AgencyQueries.Add(this);
 
         Field<NonNullGraphType<Kpis.KpisGraphType>>("kpis")
@@ -93,6 +85,7 @@ public sealed class QueryType : ObjectGraphType
                     LeadGraphType.TypeName => await db.Leads.AsNoTracking().SingleOrDefaultAsync(l => l.Id == id, ctx.CancellationToken),
                     Calls.CallGraphType.TypeName => await db.CallLogs.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ctx.CancellationToken),
                     Appointments.AppointmentGraphType.TypeName => await db.Appointments.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, ctx.CancellationToken),
+                    Billing.InvoiceGraphType.TypeName or Billing.MilestoneGraphType.TypeName or Billing.UsageRecordGraphType.TypeName => await Billing.BillingQueries.NodeAsync(ctx, type, id),
                     LeadImportGraphType.TypeName => await ctx.RequestServices!.GetRequiredService<LeadImports>().ViewAsync(id, ctx.CancellationToken),
                     _ => (object?)null,
                 };

@@ -1,3 +1,4 @@
+using Callvia.Api.Appointments;
 using Callvia.Api.Auth;
 using Callvia.Api.GraphQL;
 using Callvia.Api.GraphQL.WebSockets;
@@ -33,6 +34,7 @@ public static class ApiApp
         app.MapGraphQLEndpoint();
         app.MapGraphQLIde();
         app.MapLeadImportApi();
+        app.MapAppointmentApi();
         app.MapWebhookApi();
         app.MapProviderSecretsApi();
         return app;

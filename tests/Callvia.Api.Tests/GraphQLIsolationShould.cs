@@ -11,7 +11,7 @@ namespace Callvia.Api.Tests;
 [Collection(ApiCollection.Name)]
 public sealed class GraphQLIsolationShould(ApiFixture fixture)
 {
-    private const string HomeQuery = "{ client { id name slug timeZone } campaigns { id name status } }";
+    private const string HomeQuery = "{ client { id name slug timeZone } campaigns { nodes { id name status } } }";
 
     [Fact]
     public async Task Answer_the_client_and_its_campaigns_for_a_partner_token()
@@ -28,8 +28,8 @@ public sealed class GraphQLIsolationShould(ApiFixture fixture)
         Assert.Equal(a.Slug, data.GetProperty("client").GetProperty("slug").GetString());
         Assert.Equal(a.Name, data.GetProperty("client").GetProperty("name").GetString());
         Assert.Equal(GlobalId.Encode(ClientGraphType.TypeName, a.Id), data.GetProperty("client").GetProperty("id").GetString());
-        Assert.Equal(a.CampaignNames.Order(), data.GetProperty("campaigns").EnumerateArray().Select(c => c.GetProperty("name").GetString()).Order());
-        Assert.All(data.GetProperty("campaigns").EnumerateArray(), c => Assert.Equal("ACTIVE", c.GetProperty("status").GetString()));
+        Assert.Equal(a.CampaignNames.Order(), data.GetProperty("campaigns").GetProperty("nodes").EnumerateArray().Select(c => c.GetProperty("name").GetString()).Order());
+        Assert.All(data.GetProperty("campaigns").GetProperty("nodes").EnumerateArray(), c => Assert.Equal("ACTIVE", c.GetProperty("status").GetString()));
     }
 
     [Fact]
@@ -53,6 +53,41 @@ public sealed class GraphQLIsolationShould(ApiFixture fixture)
         // the portal's session cookie is read by the API on the same host (shared key ring)
         using var api = fixture.Api.CreateClient(a.Slug, cookies);
         await AssertBIsUnreachable(api, a, b, bearer: null);
+    }
+
+    [Fact]
+    public async Task Reach_nothing_of_B_through_the_billing_reads_and_the_lead_and_appointment_mutations_with_a_portal_session()
+    {
+        var a = await fixture.CreateTenantAsync();
+        var b = await fixture.CreateTenantAsync();
+        using var apiB = fixture.Api.CreateClient(b.Slug);
+        var (tokenB, _) = await apiB.RequestTokenAsync(b.PartnerClientId, b.PartnerSecret);
+        var (_, theirs) = await apiB.GraphQLAsync("{ invoices { nodes { id } } milestones { id } usageRecords { nodes { id } } appointments { nodes { id } } leads { nodes { id } } }", bearer: tokenB);
+        var data = theirs.GetProperty("data");
+        string Id(string field) => (data.GetProperty(field).ValueKind == JsonValueKind.Array ? data.GetProperty(field) : data.GetProperty(field).GetProperty("nodes"))[0].GetProperty("id").GetString()!;
+        var cookies = new CookieContainer();
+        using var portal = fixture.Portal.CreateClient(a.Slug, cookies);
+        await portal.SignInAsync(a.AdminEmail, a.Password);
+        using var api = fixture.Api.CreateClient(a.Slug, cookies);
+
+        var (status, body) = await api.GraphQLAsync("""
+            query($i: ID!, $m: ID!, $u: ID!, $l: ID!) { i: node(id: $i) { id } m: node(id: $m) { id } u: node(id: $u) { id } l: lead(id: $l) { calls { id } appointments { id } }
+              invoices { nodes { id } } milestones { id } usageRecords { nodes { id } } campaigns { nodes { name } } }
+            """, new { i = Id("invoices"), m = Id("milestones"), u = Id("usageRecords"), l = Id("leads") });
+        var verify = await api.GraphQLAsync("mutation($id: ID!) { verifyAppointment(id: $id, showed: true) { errors { code } } }", new { id = Id("appointments") });
+        var upsert = await api.GraphQLAsync("mutation($id: ID!) { upsertLead(input: { id: $id, firstName: \"Mallory\" }) { errors { code } } }", new { id = Id("leads") });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var mine = body.GetProperty("data");
+        foreach (var field in new[] { "i", "m", "u", "l" }) Assert.Equal(JsonValueKind.Null, mine.GetProperty(field).ValueKind);
+        Assert.Single(mine.GetProperty("invoices").GetProperty("nodes").EnumerateArray());
+        Assert.Single(mine.GetProperty("milestones").EnumerateArray());
+        Assert.Equal(a.CampaignNames.Order(), mine.GetProperty("campaigns").GetProperty("nodes").EnumerateArray().Select(c => c.GetProperty("name").GetString()).Order());
+        foreach (var id in new[] { Id("invoices"), Id("milestones"), Id("usageRecords") }) Assert.DoesNotContain(id, body.ToString());
+        Assert.Equal("NOT_FOUND", verify.Body.GetProperty("data").GetProperty("verifyAppointment").GetProperty("errors")[0].GetProperty("code").GetString());
+        Assert.Equal("NOT_FOUND", upsert.Body.GetProperty("data").GetProperty("upsertLead").GetProperty("errors")[0].GetProperty("code").GetString());
+        Assert.Equal(0, await fixture.CountAsync($"SELECT count(*) FROM appointments WHERE client_id = '{b.Id}' AND client_answer IS NOT NULL"));
+        Assert.Equal(0, await fixture.CountAsync($"SELECT count(*) FROM leads WHERE client_id = '{b.Id}' AND first_name = 'Mallory'"));
     }
 
     [Fact]

@@ -147,11 +147,11 @@ public sealed class GraphQLWebSocketShould(ApiFixture fixture, ITestOutputHelper
         var (a, token) = await TenantWithTokenAsync();
         await using var ws = await GraphQLWsClient.ConnectAckedAsync(fixture.Api, a.Slug, token);
 
-        await ws.SubscribeAsync("q", "query Home($s: CampaignStatus) { client { slug } campaigns(status: $s) { name } }", new { s = "ACTIVE" });
+        await ws.SubscribeAsync("q", "query Home($s: CampaignStatus) { client { slug } campaigns(status: $s) { nodes { name } } }", new { s = "ACTIVE" });
         var next = await ws.NextAsync();
         Assert.Equal(("next", "q"), (next.GetProperty("type").GetString(), next.GetProperty("id").GetString()));
         Assert.Equal(a.Slug, next.GetProperty("payload").GetProperty("data").GetProperty("client").GetProperty("slug").GetString());
-        Assert.Equal(a.CampaignNames.Order(), next.GetProperty("payload").GetProperty("data").GetProperty("campaigns").EnumerateArray().Select(c => c.GetProperty("name").GetString()).Order());
+        Assert.Equal(a.CampaignNames.Order(), next.GetProperty("payload").GetProperty("data").GetProperty("campaigns").GetProperty("nodes").EnumerateArray().Select(c => c.GetProperty("name").GetString()).Order());
         var complete = await ws.NextAsync();
         Assert.Equal(("complete", "q"), (complete.GetProperty("type").GetString(), complete.GetProperty("id").GetString()));
 

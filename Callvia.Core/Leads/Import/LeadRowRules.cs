@@ -7,10 +7,23 @@ public sealed record LeadRow(
 
 public sealed record RowRejection(int Line, string Reason, string? Value);
 
-/// <summary>The import's rules for one row: phone required and valid, email valid, lengths bounded, time zone known.</summary>
+/// <summary>
+/// The lead rules, for one import row: phone required and valid, email valid, lengths bounded, time zone known.
+/// The field checks below (and their wording) are also what <see cref="LeadEditor"/> applies to a single lead,
+/// so a lead is valid by the same rules whether it comes by file or by the API.
+/// </summary>
 public static class LeadRowRules
 {
     public const int MaxName = 100, MaxEmail = 254, MaxPhoneRaw = 64, MaxCustomValue = 1000;
+    public const string EmailProblem = "email is not a valid address";
+    public const string TimeZoneProblem = "time zone is not a known IANA zone";
+
+    public static string? PhoneLengthProblem(string phoneRaw) =>
+        phoneRaw.Length > MaxPhoneRaw ? $"phone is longer than {MaxPhoneRaw} characters" : null;
+
+    public static string PhoneProblem(string region) => $"phone is not a valid number (region {region})";
+
+    public static string? NameProblem(string? name) => name?.Length > MaxName ? $"a name is longer than {MaxName} characters" : null;
 
     public static object Apply(int line, IReadOnlyList<string> fields, ImportColumns columns, string region, string? recordError)
     {
@@ -24,8 +37,8 @@ public static class LeadRowRules
         var phoneRaw = Get(columns.Phone);
         if (phoneRaw is null)
             return new RowRejection(line, "phone is missing", null);
-        if (phoneRaw.Length > MaxPhoneRaw)
-            return new RowRejection(line, $"phone is longer than {MaxPhoneRaw} characters", phoneRaw[..MaxPhoneRaw]);
+        if (PhoneLengthProblem(phoneRaw) is { } tooLong)
+            return new RowRejection(line, tooLong, phoneRaw[..MaxPhoneRaw]);
 
         var firstName = Get(columns.FirstName);
         var lastName = Get(columns.LastName);
@@ -34,24 +47,24 @@ public static class LeadRowRules
             var space = fullName.IndexOf(' ');
             (firstName, lastName) = space < 0 ? (fullName, null) : (fullName[..space], fullName[(space + 1)..].Trim());
         }
-        if (firstName?.Length > MaxName || lastName?.Length > MaxName)
-            return new RowRejection(line, $"a name is longer than {MaxName} characters", null);
+        if ((NameProblem(firstName) ?? NameProblem(lastName)) is { } nameProblem)
+            return new RowRejection(line, nameProblem, null);
 
         var email = Get(columns.Email);
         if (email is not null && !IsEmail(email))
-            return new RowRejection(line, "email is not a valid address", Clip(email));
+            return new RowRejection(line, EmailProblem, Clip(email));
 
         string? zone = null;
         if (Get(columns.TimeZone) is { } givenZone)
         {
             zone = ToIanaZone(givenZone);
             if (zone is null)
-                return new RowRejection(line, "time zone is not a known IANA zone", Clip(givenZone));
+                return new RowRejection(line, TimeZoneProblem, Clip(givenZone));
         }
 
         var phone = PhoneNumbers.Normalize(phoneRaw, region, withTimeZone: zone is null);
         if (phone is null)
-            return new RowRejection(line, $"phone is not a valid number (region {region})", phoneRaw);
+            return new RowRejection(line, PhoneProblem(region), phoneRaw);
 
         string? custom = null;
         if (columns.Custom.Count > 0)
