@@ -118,10 +118,11 @@ public sealed class BillingQueriesShould(ApiFixture fixture)
     public async Task Load_leads_with_their_calls_usage_and_appointments_and_billing_navigations_in_a_bounded_number_of_statements()
     {
         var (tenant, api, token) = await TenantAsync();
+        var since = DateTimeOffset.UtcNow;
         await fixture.InTenantAsync(tenant, async sp =>
         {
             var db = sp.GetRequiredService<CallviaDbContext>();
-            var now = DateTimeOffset.UtcNow;
+            var now = since;
             for (var i = 0; i < 30; i++)
             {
                 var lead = new Core.Leads.Lead { CampaignId = tenant.CampaignIds[1], PhoneE164 = $"+1646555{i:0000}", PhoneRaw = "x", CreatedAt = now.AddMinutes(i) };
@@ -137,8 +138,8 @@ public sealed class BillingQueriesShould(ApiFixture fixture)
             return await db.SaveChangesAsync();
         });
         const string query = """
-            query($first: Int) {
-              leads(first: $first, filter: { search: "646555" }) { edges { node { id
+            query($first: Int, $from: DateTime) {
+              leads(first: $first, filter: { createdFrom: $from }) { edges { node { id
                 calls(first: 2) { id createdAt usage { seconds cost { amount currency } invoice { id } } }
                 appointments(first: 2) { startsAt }
                 c: calls { id } } } }
@@ -160,7 +161,7 @@ public sealed class BillingQueriesShould(ApiFixture fixture)
         {
             texts.Clear();
             var before = Volatile.Read(ref statements);
-            var data = await DataAsync(api, token, query, new { first });
+            var data = await DataAsync(api, token, query, new { first, from = since });
             return (data, Volatile.Read(ref statements) - before);
         }
 
