@@ -21,6 +21,7 @@ public sealed class CallviaSchema : Schema
         RegisterType(typeof(Calls.CallGraphType));
         RegisterType(typeof(Appointments.AppointmentGraphType));
         RegisterType(typeof(Messaging.SuppressionGraphType));
+        RegisterType(typeof(Messaging.MessageGraphType));
     }
 }
 

@@ -68,6 +68,7 @@ public sealed class QueryType : ObjectGraphType
                 : null);
 
         Messaging.SuppressionFields.AddQuery(this);
+        Messaging.MessageFields.AddQuery(this);
         Calls.CallQueries.Add(this);
         AgencyQueries.Add(this);
 
@@ -93,6 +94,7 @@ public sealed class QueryType : ObjectGraphType
                     LeadGraphType.TypeName => await db.Leads.AsNoTracking().SingleOrDefaultAsync(l => l.Id == id, ctx.CancellationToken),
                     Calls.CallGraphType.TypeName => await db.CallLogs.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ctx.CancellationToken),
                     Appointments.AppointmentGraphType.TypeName => await db.Appointments.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, ctx.CancellationToken),
+                    Messaging.MessageGraphType.TypeName => await db.Messages.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id, ctx.CancellationToken),
                     LeadImportGraphType.TypeName => await ctx.RequestServices!.GetRequiredService<LeadImports>().ViewAsync(id, ctx.CancellationToken),
                     _ => (object?)null,
                 };

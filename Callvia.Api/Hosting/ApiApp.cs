@@ -35,6 +35,7 @@ public static class ApiApp
         app.MapLeadImportApi();
         app.MapWebhookApi();
         app.MapProviderSecretsApi();
+        Messaging.MessageApi.MapMessageApi(app);
         return app;
     }
 }
