@@ -14,7 +14,17 @@ public static class MessageApi
     public const string IdempotencyHeader = "Idempotency-Key";
 
     public static void MapMessageApi(this IEndpointRouteBuilder app) =>
-        app.MapGroup("/api/messages").WithTags("Messaging").MapPost("/send", SendAsync);
+        app.MapGroup("/api/messages").WithTags("Messaging").MapPost("/send", SendAsync).AddEndpointFilter(RateLimitAsync);
+
+    /// <summary>Sending costs money: the GraphQL endpoint's budgets (per IP, then per caller) count these requests too.</summary>
+    private static async ValueTask<object?> RateLimitAsync(EndpointFilterInvocationContext ctx, EndpointFilterDelegate next)
+    {
+        var http = ctx.HttpContext;
+        var limiter = http.RequestServices.GetRequiredService<Protection.ApiRateLimiter>();
+        if ((await limiter.CheckIpAsync(http) ?? await limiter.CheckCallerAsync(http.User)) is not { } retry) return await next(ctx);
+        http.Response.Headers.RetryAfter = retry.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(statusCode: 429, title: "Too many requests", detail: $"Rate limit reached; retry in {retry} s.");
+    }
 
     public sealed record SendRequest(string? LeadId, string? Channel, string? Subject, string? Body);
 

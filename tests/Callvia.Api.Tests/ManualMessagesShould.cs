@@ -4,6 +4,7 @@ using System.Text.Json;
 using Callvia.Api.GraphQL;
 using Callvia.Api.Leads;
 using Callvia.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace Callvia.Api.Tests;
@@ -175,6 +176,26 @@ public sealed class ManualMessagesShould(MessagingFixture fixture)
     }
 
     [Fact]
+    public async Task Let_a_signed_in_client_admin_send_with_the_portal_session()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        var cookies = new CookieContainer();
+        using var portal = fixture.Portal.CreateClient(tenant.Slug, cookies);
+        Assert.Equal(HttpStatusCode.Redirect, (await portal.SignInAsync(tenant.AdminEmail, tenant.Password)).StatusCode);
+        using var api = fixture.Api.CreateClient(tenant.Slug, cookies);
+        var phone = NewPhone();
+        var lead = await fixture.CreateLeadAsync(tenant, phone);
+
+        var (status, body) = await api.GraphQLAsync(Send, new { input = new { leadId = LeadId(lead), channel = "SMS", body = "From the portal" } });
+        using var rest = await api.PostAsJsonAsync("/api/messages/send", new { leadId = lead, channel = "sms", body = "From the portal, by REST" });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("SENT", body.GetProperty("data").GetProperty("sendMessage").GetProperty("message").GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.Accepted, rest.StatusCode);
+        Assert.Equal(2, fixture.MessageBird.Received.Count(r => r.RawBody.Contains(phone[1..])));
+    }
+
+    [Fact]
     public async Task Refuse_callers_without_a_token()
     {
         var tenant = await fixture.CreateTenantAsync();
@@ -341,4 +362,42 @@ public sealed class ManualMessagesShould(MessagingFixture fixture)
     public static string NewPhone() => "+1646" + Random.Shared.Next(1_000_000, 9_999_999);
 
     private Task ExecAsync(string sql) => fixture.CountAsync($"WITH x AS ({sql} RETURNING 1) SELECT count(*) FROM x");
+}
+
+/// <summary>The REST send shares the caller's rate budget with GraphQL (each test runs its own API with a fake clock).</summary>
+[Collection(MessagingCollection.Name)]
+public sealed class MessageRateLimitsShould(MessagingFixture fixture)
+{
+    [Fact]
+    public async Task Answer_429_with_Retry_After_past_a_callers_budget_and_store_nothing_more()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(
+            new DateTimeOffset(2032, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(Random.Shared.Next(5_000_000)).AddSeconds(20));
+        await using var limited = await RunningApp.StartAsync((args, configure) => Hosting.ApiApp.Build(args, b =>
+        {
+            configure?.Invoke(b);
+            b.Services.AddSingleton<TimeProvider>(clock);
+        }), fixture.Settings.Concat(new Dictionary<string, string?> { ["RateLimits:PerTokenPerMinute"] = "2" }).ToDictionary());
+        var tenant = await fixture.CreateTenantAsync();
+        using var api = limited.CreateClient(tenant.Slug);
+        var (token, _) = await api.RequestTokenAsync(tenant.PartnerClientId, tenant.PartnerSecret);
+        var lead = await fixture.CreateLeadAsync(tenant, ManualMessagesShould.NewPhone());
+
+        async Task<HttpResponseMessage> Post()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/messages/send") { Content = JsonContent.Create(new { leadId = lead, channel = "sms", body = "Hi" }) };
+            request.Headers.Authorization = new("Bearer", token);
+            return await api.SendAsync(request);
+        }
+        Assert.Equal(HttpStatusCode.Accepted, (await Post()).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await api.GraphQLAsync("{ client { id } }", bearer: token)).Status);
+        using var refused = await Post();
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(40), refused.Headers.RetryAfter?.Delta);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(1, await fixture.CountAsync($"SELECT count(*) FROM messages WHERE lead_id = '{lead}'"));
+        clock.Advance(TimeSpan.FromSeconds(40));
+        Assert.Equal(HttpStatusCode.Accepted, (await Post()).StatusCode);
+    }
 }

@@ -18,6 +18,8 @@ public sealed class MessagingFixture : CallviaFixture
     public FakeSendGrid SendGrid { get; private set; } = null!;
     public RunningApp Api { get; private set; } = null!;
     public RunningApp Unconfigured { get; private set; } = null!;
+    /// <summary>For session cookies of signed-in client users.</summary>
+    public RunningApp Portal { get; private set; } = null!;
 
     public override async Task InitializeAsync()
     {
@@ -39,6 +41,7 @@ public sealed class MessagingFixture : CallviaFixture
             ["Messaging:MessageBird:BaseUrl"] = MessageBird.BaseUrl,
             ["Messaging:SendGrid:BaseUrl"] = SendGrid.BaseUrl,
         });
+        Portal = await StartAsync(Callvia.Portal.Hosting.PortalApp.Build);
         // OpenIddict's first request takes seconds to warm up: pay it here, on both instances
         var warm = await CreateTenantAsync();
         foreach (var app in new[] { Api, Unconfigured })
@@ -52,6 +55,7 @@ public sealed class MessagingFixture : CallviaFixture
     {
         if (Api is not null) await Api.DisposeAsync();
         if (Unconfigured is not null) await Unconfigured.DisposeAsync();
+        if (Portal is not null) await Portal.DisposeAsync();
         if (MessageBird is not null) await MessageBird.DisposeAsync();
         if (SendGrid is not null) await SendGrid.DisposeAsync();
         await base.DisposeAsync();
