@@ -328,6 +328,7 @@ public sealed class ManualMessagesShould(MessagingFixture fixture)
             malformed.Headers.Authorization = new("Bearer", token);
             using var response = await api.SendAsync(malformed);
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         }
 
         Assert.Equal(0, await fixture.CountAsync($"SELECT count(*) FROM messages WHERE client_id = '{tenant.Id}' AND kind = 'manual'"));
