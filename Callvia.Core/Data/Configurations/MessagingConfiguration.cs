@@ -30,6 +30,8 @@ internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
             .HasFilter("kind <> 'manual' AND kind <> 'inbound'");
         b.HasIndex(m => new { m.ClientId, m.CreatedAt });
         b.HasIndex(m => new { m.ClientId, m.LeadId });
+        // a lead's latest messages (Lead.messages) without sorting all of them
+        b.HasIndex(m => new { m.LeadId, m.CreatedAt });
         b.HasIndex(m => new { m.Status, m.ScheduledFor });
         b.HasIndex(m => m.ProviderMessageId);
         b.HasIndex(m => new { m.ClientId, m.IdempotencyKey }).IsUnique().HasFilter("idempotency_key IS NOT NULL");

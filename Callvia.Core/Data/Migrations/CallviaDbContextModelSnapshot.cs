@@ -1424,6 +1424,9 @@ namespace Callvia.Core.Data.Migrations
                     b.HasIndex("ClientId", "LeadId")
                         .HasDatabaseName("ix_messages_client_id_lead_id");
 
+                    b.HasIndex("LeadId", "CreatedAt")
+                        .HasDatabaseName("ix_messages_lead_id_created_at");
+
                     b.HasIndex("Status", "ScheduledFor")
                         .HasDatabaseName("ix_messages_status_scheduled_for");
 

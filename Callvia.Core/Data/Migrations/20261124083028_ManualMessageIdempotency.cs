@@ -33,6 +33,11 @@ namespace Callvia.Core.Data.Migrations
                 columns: new[] { "client_id", "idempotency_key" },
                 unique: true,
                 filter: "idempotency_key IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_messages_lead_id_created_at",
+                table: "messages",
+                columns: new[] { "lead_id", "created_at" });
         }
 
         /// <inheritdoc />
@@ -40,6 +45,10 @@ namespace Callvia.Core.Data.Migrations
         {
             migrationBuilder.DropIndex(
                 name: "ix_messages_client_id_idempotency_key",
+                table: "messages");
+
+            migrationBuilder.DropIndex(
+                name: "ix_messages_lead_id_created_at",
                 table: "messages");
 
             migrationBuilder.DropColumn(

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Callvia.Core.Data.Migrations
 {
     [DbContext(typeof(CallviaDbContext))]
-    [Migration("20261124075306_ManualMessageIdempotency")]
+    [Migration("20261124083028_ManualMessageIdempotency")]
     partial class ManualMessageIdempotency
     {
         /// <inheritdoc />
@@ -1426,6 +1426,9 @@ namespace Callvia.Core.Data.Migrations
 
                     b.HasIndex("ClientId", "LeadId")
                         .HasDatabaseName("ix_messages_client_id_lead_id");
+
+                    b.HasIndex("LeadId", "CreatedAt")
+                        .HasDatabaseName("ix_messages_lead_id_created_at");
 
                     b.HasIndex("Status", "ScheduledFor")
                         .HasDatabaseName("ix_messages_status_scheduled_for");
