@@ -56,6 +56,7 @@ public static class CoreRegistration
         services.AddScoped<Appointments.CalcomBookingEvents>();
         services.AddScoped<Billing.StripeInvoiceEvents>();
         services.AddScoped<Messaging.InboundSms>();
+        Messaging.Providers.MessagingRegistration.AddCallviaMessaging(services, builder.Configuration);
         services.AddScoped<Leads.Import.LeadImports>();
         services.AddOptions<Leads.Import.LeadImportOptions>().Bind(builder.Configuration.GetSection(Leads.Import.LeadImportOptions.Section));
         services.AddOptions<Seeding.DemoSeedOptions>().Bind(builder.Configuration.GetSection(Seeding.DemoSeedOptions.Section));

@@ -25,6 +25,7 @@ public sealed class CallviaSchema : Schema
         RegisterType(typeof(Billing.InvoiceGraphType));
         RegisterType(typeof(Billing.MilestoneGraphType));
         RegisterType(typeof(Billing.UsageRecordGraphType));
+        RegisterType(typeof(Messaging.MessageGraphType));
     }
 }
 

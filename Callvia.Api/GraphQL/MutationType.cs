@@ -17,6 +17,7 @@ public sealed class MutationType : ObjectGraphType
         Messaging.SuppressionFields.AddMutations(this);
         LeadMutations.Add(this);
         Appointments.AppointmentMutations.Add(this);
+        Messaging.MessageFields.AddMutations(this);
 
         Field<NonNullGraphType<LeadImportPayloadGraphType>>("startLeadImport")
             .Description("Creates an import waiting for its file; POST the CSV to leadImport.uploadUrl and follow it with leadImport(id).")

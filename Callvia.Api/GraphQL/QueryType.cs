@@ -59,6 +59,7 @@ public sealed class QueryType : ObjectGraphType
                 : null);
 
         Messaging.SuppressionFields.AddQuery(this);
+        Messaging.MessageFields.AddQuery(this);
         Calls.CallQueries.Add(this);
         Billing.BillingQueries.Add(this);
         AgencyQueries.Add(this);
@@ -86,6 +87,7 @@ public sealed class QueryType : ObjectGraphType
                     Calls.CallGraphType.TypeName => await db.CallLogs.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ctx.CancellationToken),
                     Appointments.AppointmentGraphType.TypeName => await db.Appointments.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, ctx.CancellationToken),
                     Billing.InvoiceGraphType.TypeName or Billing.MilestoneGraphType.TypeName or Billing.UsageRecordGraphType.TypeName => await Billing.BillingQueries.NodeAsync(ctx, type, id),
+                    Messaging.MessageGraphType.TypeName => await db.Messages.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id, ctx.CancellationToken),
                     LeadImportGraphType.TypeName => await ctx.RequestServices!.GetRequiredService<LeadImports>().ViewAsync(id, ctx.CancellationToken),
                     _ => (object?)null,
                 };

@@ -37,6 +37,7 @@ public static class ApiApp
         app.MapAppointmentApi();
         app.MapWebhookApi();
         app.MapProviderSecretsApi();
+        Messaging.MessageApi.MapMessageApi(app);
         return app;
     }
 }

@@ -31,6 +31,7 @@ public sealed class LeadGraphType : ObjectGraphType<Lead>
         Field<NonNullGraphType<UtcDateTimeGraphType>>("createdAt").Resolve(c => c.Source.CreatedAt);
         Field<NonNullGraphType<UtcDateTimeGraphType>>("updatedAt").Resolve(c => c.Source.UpdatedAt);
         Field<CallGraphType>("lastCall").Description("The lead's most recent call.").Resolve(c => Loaders.LastCall(c, c.Source.Id));
+        Messaging.MessageFields.AddLeadMessages(this);
         Field<AppointmentGraphType>("lastAppointment").Description("The lead's most recent booking.").Resolve(c => Loaders.LastAppointment(c, c.Source.Id));
         LeadNavigations.Add(this);
     }

@@ -39,6 +39,8 @@ public class Message : ITenantOwned
     public DateTimeOffset? SentAt { get; set; }
     public string? ProviderMessageId { get; set; }
     public string? Error { get; set; }
+    /// <summary>The caller's key for a manual send: the same key of the same client returns this message instead of sending again.</summary>
+    public string? IdempotencyKey { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

@@ -155,6 +155,11 @@ public sealed class GraphQLIsolationShould(ApiFixture fixture)
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(a.Slug, body.GetProperty("data").GetProperty("client").GetProperty("slug").GetString());
 
+        // lists: A's own set-up message only (its lead's last name is A's slug), none of B's
+        var messages = (await api.GraphQLAsync("{ messages(first: 100) { totalCount nodes { lead { lastName } } } }", bearer: bearer)).Body.GetProperty("data").GetProperty("messages");
+        Assert.Equal(1, messages.GetProperty("totalCount").GetInt32());
+        Assert.All(messages.GetProperty("nodes").EnumerateArray(), m => Assert.Equal(a.Slug, m.GetProperty("lead").GetProperty("lastName").GetString()));
+
         const string byId = "query($c: ID!, $n: ID!, $k: ID!) { campaign(id: $c) { id name } byNode: node(id: $n) { id } client: node(id: $k) { id } }";
         var own = await api.GraphQLAsync(byId, new
         {

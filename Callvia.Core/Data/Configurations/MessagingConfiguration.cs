@@ -19,7 +19,9 @@ internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
         b.Property(m => m.ToAddress).HasMaxLength(254);
         b.Property(m => m.FromAddress).HasMaxLength(254);
         b.Property(m => m.Subject).HasMaxLength(300);
-        b.Property(m => m.Body).HasMaxLength(5000);
+        // an SMS is at most 1,600 characters and an email body 50,000 (ManualMessages)
+        b.Property(m => m.Body).HasMaxLength(50_000);
+        b.Property(m => m.IdempotencyKey).HasMaxLength(100);
         b.Property(m => m.ProviderMessageId).HasMaxLength(128);
         b.Property(m => m.Error).HasMaxLength(2000);
         // A scheduled reminder or sequence step exists once per appointment and channel; manual
@@ -28,8 +30,11 @@ internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
             .HasFilter("kind <> 'manual' AND kind <> 'inbound'");
         b.HasIndex(m => new { m.ClientId, m.CreatedAt });
         b.HasIndex(m => new { m.ClientId, m.LeadId });
+        // a lead's latest messages (Lead.messages) without sorting all of them
+        b.HasIndex(m => new { m.LeadId, m.CreatedAt });
         b.HasIndex(m => new { m.Status, m.ScheduledFor });
         b.HasIndex(m => m.ProviderMessageId);
+        b.HasIndex(m => new { m.ClientId, m.IdempotencyKey }).IsUnique().HasFilter("idempotency_key IS NOT NULL");
     }
 }
 

@@ -1454,8 +1454,8 @@ namespace Callvia.Core.Data.Migrations
 
                     b.Property<string>("Body")
                         .IsRequired()
-                        .HasMaxLength(5000)
-                        .HasColumnType("character varying(5000)")
+                        .HasMaxLength(50000)
+                        .HasColumnType("character varying(50000)")
                         .HasColumnName("body");
 
                     b.Property<string>("Channel")
@@ -1487,6 +1487,11 @@ namespace Callvia.Core.Data.Migrations
                         .HasMaxLength(254)
                         .HasColumnType("character varying(254)")
                         .HasColumnName("from_address");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("idempotency_key");
 
                     b.Property<string>("Kind")
                         .IsRequired()
@@ -1544,8 +1549,16 @@ namespace Callvia.Core.Data.Migrations
                     b.HasIndex("ClientId", "CreatedAt")
                         .HasDatabaseName("ix_messages_client_id_created_at");
 
+                    b.HasIndex("ClientId", "IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_messages_client_id_idempotency_key")
+                        .HasFilter("idempotency_key IS NOT NULL");
+
                     b.HasIndex("ClientId", "LeadId")
                         .HasDatabaseName("ix_messages_client_id_lead_id");
+
+                    b.HasIndex("LeadId", "CreatedAt")
+                        .HasDatabaseName("ix_messages_lead_id_created_at");
 
                     b.HasIndex("Status", "ScheduledFor")
                         .HasDatabaseName("ix_messages_status_scheduled_for");
