@@ -50,10 +50,20 @@ public static class GraphQLEndpoint
         await ExecuteAsync(http, serializer, request, allowMutations: true);
     }
 
-    private static Task GetAsync(HttpContext http, IGraphQLTextSerializer serializer)
+    private static async Task GetAsync(HttpContext http, IGraphQLTextSerializer serializer)
     {
         if (http.WebSockets.IsWebSocketRequest)
-            return WebSockets.GraphQLWebSocketEndpoint.HandleAsync(http);
+        {
+            // a connection attempt counts against the IP's budget like a request (before the upgrade: a plain 429);
+            // the caller's budget is checked at connection_init and for every operation on the socket
+            if (await http.RequestServices.GetRequiredService<Protection.ApiRateLimiter>().CheckIpAsync(http) is { } retry)
+            {
+                await WriteRateLimitedAsync(http, serializer, retry);
+                return;
+            }
+            await WebSockets.GraphQLWebSocketEndpoint.HandleAsync(http);
+            return;
+        }
         var q = http.Request.Query;
         var request = new GraphQLRequest
         {
@@ -61,7 +71,7 @@ public static class GraphQLEndpoint
             OperationName = q["operationName"],
             Variables = string.IsNullOrEmpty(q["variables"]) ? null : serializer.Deserialize<Inputs>(q["variables"]),
         };
-        return ExecuteAsync(http, serializer, request, allowMutations: false);
+        await ExecuteAsync(http, serializer, request, allowMutations: false);
     }
 
     private static async Task ExecuteAsync(HttpContext http, IGraphQLTextSerializer serializer, GraphQLRequest? request, bool allowMutations)

@@ -12,6 +12,7 @@ using GraphQL.Types;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
 
 namespace Callvia.Api.GraphQL.WebSockets;
 
@@ -33,6 +34,7 @@ internal sealed class GraphQLWsConnection(
     ILogger<GraphQLWsConnection> logger)
 {
     private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(3);
+    private const int TryAgainLater = 1013;
 
     private readonly Channel<Outgoing> _outbox = Channel.CreateUnbounded<Outgoing>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<string, Operation> _operations = new();
@@ -41,6 +43,7 @@ internal sealed class GraphQLWsConnection(
     private volatile bool _acknowledged;
     private int _closeRequested;
     private ClaimsPrincipal _user = new(new ClaimsIdentity());
+    private ITimer? _expiry;
 
     public async Task RunAsync()
     {
@@ -59,6 +62,7 @@ internal sealed class GraphQLWsConnection(
         }
         finally
         {
+            _expiry?.Dispose();
             StopAllOperations();
             _outbox.Writer.TryComplete();
             try { await writer; }
@@ -168,6 +172,12 @@ internal sealed class GraphQLWsConnection(
             Close(GraphQLWsCloseCodes.Forbidden, "Forbidden");
             return;
         }
+        if (await http.RequestServices.GetRequiredService<Protection.ApiRateLimiter>().CheckCallerAsync(_user) is { } retry)
+        {
+            // 1013 "try again later": graphql-ws clients reconnect with a back-off (4xxx codes are final for them)
+            Close(TryAgainLater, $"Rate limited: retry in {retry} s");
+            return;
+        }
         _acknowledged = true;
         Send(Message("connection_ack", null, null));
     }
@@ -205,6 +215,14 @@ internal sealed class GraphQLWsConnection(
             var result = await http.AuthenticateAsync(ApiAuth.Scheme);
             if (!result.Succeeded) return false;
             user = result.Principal;
+            // the socket lives no longer than its token: closed with 4403 when it expires (graphql-ws clients then
+            // reconnect, with a fresh token if their connectionParams fetch one)
+            if ((result.Properties?.ExpiresUtc ?? user.GetExpirationDate()) is { } expires)
+            {
+                var left = expires - clock.GetUtcNow();
+                if (left <= TimeSpan.Zero) return false;
+                _expiry = clock.CreateTimer(_ => Close(GraphQLWsCloseCodes.Forbidden, "Token expired"), null, left, Timeout.InfiniteTimeSpan);
+            }
         }
         else user = http.User;
 
@@ -263,6 +281,16 @@ internal sealed class GraphQLWsConnection(
 
     private async Task ExecuteAsync(Operation operation, GraphQLRequest request)
     {
+        // each operation on the socket counts against the caller's budget, as a request over HTTP does
+        if (await http.RequestServices.GetRequiredService<Protection.ApiRateLimiter>().CheckCallerAsync(_user) is { } retry)
+        {
+            var errors = JsonSerializer.Serialize(new[]
+            {
+                new { message = $"Rate limit exceeded: retry in {retry} s.", extensions = new { code = "RATE_LIMITED", retryAfter = retry } },
+            });
+            Finish(operation, Message("error", operation.Id, errors), complete: false);
+            return;
+        }
         var scope = scopes.CreateAsyncScope();
         operation.Scope = scope;
         try
