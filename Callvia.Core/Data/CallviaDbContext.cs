@@ -35,6 +35,7 @@ public class CallviaDbContext(DbContextOptions<CallviaDbContext> options, Tenant
     public DbSet<Kpis.KpiDailyLeads> KpiDailyLeads => Set<Kpis.KpiDailyLeads>();
     public DbSet<Kpis.KpiDailyCalls> KpiDailyCalls => Set<Kpis.KpiDailyCalls>();
     public DbSet<Kpis.KpiCampaignReach> KpiCampaignReach => Set<Kpis.KpiCampaignReach>();
+    public DbSet<Kpis.KpiDailyAppointments> KpiDailyAppointments => Set<Kpis.KpiDailyAppointments>();
     public DbSet<CallLog> CallLogs => Set<CallLog>();
     public DbSet<UsageRecord> UsageRecords => Set<UsageRecord>();
     public DbSet<Appointment> Appointments => Set<Appointment>();

@@ -43,3 +43,18 @@ public class KpiCampaignReach : ITenantOwned
     public long CalledLeads { get; set; }
     public long ContactedLeads { get; set; }
 }
+
+/// <summary>
+/// Appointments per day (in the client's time zone) and campaign (<see cref="Guid.Empty"/> for none): bookings made that
+/// day (a reschedule not counted again), and of the appointments starting that day those shown / verified (shown or
+/// no-show). Kept by statement-level triggers on <c>appointments</c>.
+/// </summary>
+public class KpiDailyAppointments : ITenantOwned
+{
+    public Guid ClientId { get; set; }
+    public DateOnly Day { get; set; }
+    public Guid CampaignId { get; set; }
+    public long Booked { get; set; }
+    public long Shown { get; set; }
+    public long Verified { get; set; }
+}

@@ -56,7 +56,7 @@ public sealed class KpiService(NpgsqlDataSource dataSource, TenantContext tenant
         var clientId = tenant.ClientId ?? throw new InvalidOperationException("KPIs are a client's.");
         await using var conn = await TenantSession.OpenConnectionAsync(dataSource, tenant, ct);
         await using var batch = new NpgsqlBatch(conn);
-        // Whole days come from the daily rollups (kpi_daily_leads, kpi_daily_calls: kept by triggers in the same
+        // Whole days come from the daily rollups (kpi_daily_leads, kpi_daily_calls, kpi_daily_appointments: kept by triggers in the same
         // transactions as the rows, in the client's time zone); the partial days at the range's ends come from the rows
         // (kpi_bounds says which). All time, the leads by status are campaign_lead_counts and the called / contacted
         // leads kpi_campaign_reach (both trigger-kept too). Only the called / contacted leads of a bounded range read
@@ -78,12 +78,21 @@ public sealed class KpiService(NpgsqlDataSource dataSource, TenantContext tenant
                     GROUP BY c.lead_id) x
               """, clientId, range);
         Add(batch, """
-            SELECT count(*) FILTER (WHERE a.rescheduled_from_uid IS NULL
-                                      AND ($2::timestamptz IS NULL OR a.created_at >= $2) AND ($3::timestamptz IS NULL OR a.created_at < $3))::int,
-                   count(*) FILTER (WHERE a.status = 'shown' AND ($2::timestamptz IS NULL OR a.starts_at >= $2) AND ($3::timestamptz IS NULL OR a.starts_at < $3))::int,
-                   count(*) FILTER (WHERE a.status IN ('shown', 'no_show') AND ($2::timestamptz IS NULL OR a.starts_at >= $2) AND ($3::timestamptz IS NULL OR a.starts_at < $3))::int
-            FROM appointments a
-            WHERE a.client_id = $1 AND ($4::uuid IS NULL OR a.campaign_id = $4)
+            SELECT coalesce(sum(d.booked), 0)::int, coalesce(sum(d.shown), 0)::int, coalesce(sum(d.verified), 0)::int
+            FROM (SELECT k.booked, k.shown, k.verified
+                  FROM kpi_daily_appointments k, kpi_bounds($1, $2, $3) b
+                  WHERE k.client_id = $1 AND ($4::uuid IS NULL OR k.campaign_id = $4)
+                    AND (b.day_from IS NULL OR k.day >= b.day_from) AND (b.day_to IS NULL OR k.day < b.day_to)
+                  UNION ALL
+                  SELECT count(*) FILTER (WHERE a.rescheduled_from_uid IS NULL), 0, 0
+                  FROM appointments a, kpi_bounds($1, $2, $3) b
+                  WHERE a.client_id = $1 AND ($4::uuid IS NULL OR a.campaign_id = $4)
+                    AND ((a.created_at >= b.a_from AND a.created_at < b.a_to) OR (a.created_at >= b.b_from AND a.created_at < b.b_to))
+                  UNION ALL
+                  SELECT 0, count(*) FILTER (WHERE a.status = 'shown'), count(*) FILTER (WHERE a.status IN ('shown', 'no_show'))
+                  FROM appointments a, kpi_bounds($1, $2, $3) b
+                  WHERE a.client_id = $1 AND ($4::uuid IS NULL OR a.campaign_id = $4)
+                    AND ((a.starts_at >= b.a_from AND a.starts_at < b.a_to) OR (a.starts_at >= b.b_from AND a.starts_at < b.b_to))) d
             """, clientId, range);
         Add(batch, """
             SELECT coalesce(sum(d.cost), 0), (SELECT currency FROM clients WHERE id = $1)

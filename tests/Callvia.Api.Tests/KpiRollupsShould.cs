@@ -19,7 +19,7 @@ public sealed class KpiRollupsShould(ApiFixture fixture)
 {
     private const string Query = """
         query($from: DateTime, $to: DateTime, $campaignId: ID) { kpis(from: $from, to: $to, campaignId: $campaignId) {
-          leads calls calledLeads contactedLeads usageCost { amount } callsByDay { day count } leadsByStatus { status count } } }
+          leads calls calledLeads contactedLeads appointmentsBooked appointmentsShown appointmentsVerified usageCost { amount } callsByDay { day count } leadsByStatus { status count } } }
         """;
 
     [Fact]
@@ -50,6 +50,12 @@ public sealed class KpiRollupsShould(ApiFixture fixture)
                 INSERT INTO usage_records (id, client_id, call_log_id, seconds, rate_per_minute, cost, occurred_at, created_at)
                 SELECT gen_random_uuid(), '{t.Id}', c.id, 40, 0.2, (row_number() OVER (ORDER BY c.created_at)) * 0.013, c.created_at + interval '5 minutes', now()
                 FROM call_logs c WHERE c.client_id = '{t.Id}' AND c.provider_call_id LIKE 'rollup-%' AND extract(minute FROM c.created_at)::int % 2 = 0;
+                INSERT INTO appointments (id, client_id, lead_id, campaign_id, provider_booking_uid, rescheduled_from_uid, starts_at, ends_at, status, created_at, updated_at)
+                SELECT gen_random_uuid(), '{t.Id}', NULL, CASE WHEN g % 7 = 0 THEN NULL WHEN g % 2 = 0 THEN '{t.CampaignIds[1]}'::uuid ELSE '{t.CampaignIds[0]}'::uuid END,
+                       'rollup-' || gen_random_uuid(), CASE WHEN g % 6 = 0 THEN 'rollup-old' END,
+                       '{t0:O}'::timestamptz + g * interval '5 hours 3 minutes' + interval '2 days', '{t0:O}'::timestamptz + g * interval '5 hours 3 minutes' + interval '2 days 30 minutes',
+                       (ARRAY['booked', 'cancelled', 'shown', 'no_show'])[1 + g % 4], '{t0:O}'::timestamptz + g * interval '4 hours 13 minutes', now()
+                FROM generate_series(1, 50) g;
                 """);
         }
         // changes after the fact: statuses, calls connecting, calls and leads deleted, a lead moved to the other campaign
@@ -64,6 +70,9 @@ public sealed class KpiRollupsShould(ApiFixture fixture)
             DELETE FROM leads l WHERE l.client_id = '{tenant.Id}' AND extract(hour FROM l.created_at)::int = 9
               AND NOT EXISTS (SELECT 1 FROM call_logs c WHERE c.lead_id = l.id);
             UPDATE usage_records SET cost = cost * 2 WHERE client_id = '{tenant.Id}' AND extract(hour FROM occurred_at)::int = 13;
+            UPDATE appointments SET status = 'shown' WHERE client_id = '{tenant.Id}' AND status = 'booked' AND extract(hour FROM starts_at)::int % 2 = 0;
+            UPDATE appointments SET starts_at = starts_at + interval '1 day 3 hours' WHERE client_id = '{tenant.Id}' AND extract(hour FROM created_at)::int % 3 = 0;
+            DELETE FROM appointments WHERE client_id = '{tenant.Id}' AND extract(hour FROM created_at)::int = 11;
             """);
 
         var ranges = new (DateTimeOffset? From, DateTimeOffset? To)[]
@@ -89,7 +98,8 @@ public sealed class KpiRollupsShould(ApiFixture fixture)
                 var k = body.GetProperty("data").GetProperty("kpis");
                 var actual = string.Join(" | ",
                     k.GetProperty("leads").GetInt32(), k.GetProperty("calls").GetInt32(), k.GetProperty("calledLeads").GetInt32(),
-                    k.GetProperty("contactedLeads").GetInt32(),
+                    k.GetProperty("contactedLeads").GetInt32(), k.GetProperty("appointmentsBooked").GetInt32(),
+                    k.GetProperty("appointmentsShown").GetInt32(), k.GetProperty("appointmentsVerified").GetInt32(),
                     decimal.Parse(k.GetProperty("usageCost").GetProperty("amount").GetString()!, CultureInfo.InvariantCulture).ToString("0.000000", CultureInfo.InvariantCulture),
                     string.Join(",", k.GetProperty("callsByDay").EnumerateArray().Select(d => $"{d.GetProperty("day").GetString()}={d.GetProperty("count").GetInt32()}")),
                     string.Join(",", k.GetProperty("leadsByStatus").EnumerateArray().Select(s => $"{s.GetProperty("status").GetString()!.ToLowerInvariant()}={s.GetProperty("count").GetInt32()}")));
@@ -118,6 +128,9 @@ public sealed class KpiRollupsShould(ApiFixture fixture)
             SELECT concat_ws(' | ',
               (SELECT count(*) {leads}), (SELECT count(*) {calls}), (SELECT count(DISTINCT lead_id) {calls}),
               (SELECT count(DISTINCT lead_id) FILTER (WHERE started_at IS NOT NULL OR duration_seconds > 0) {calls}),
+              (SELECT count(*) FROM appointments WHERE client_id = '{client}'{camp} AND rescheduled_from_uid IS NULL{Range("created_at")}),
+              (SELECT count(*) FROM appointments WHERE client_id = '{client}'{camp} AND status = 'shown'{Range("starts_at")}),
+              (SELECT count(*) FROM appointments WHERE client_id = '{client}'{camp} AND status IN ('shown', 'no_show'){Range("starts_at")}),
               (SELECT to_char(coalesce(sum(u.cost), 0), 'FM9999990.000000') FROM usage_records u WHERE u.client_id = '{client}'{Range("u.occurred_at")}
                  {(campaign is { } cc ? $"AND EXISTS (SELECT 1 FROM call_logs k WHERE k.id = u.call_log_id AND k.campaign_id = '{cc}')" : "")}),
               coalesce((SELECT string_agg(d || '=' || n, ',' ORDER BY d) FROM (

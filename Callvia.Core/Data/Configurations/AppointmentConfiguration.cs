@@ -24,6 +24,8 @@ internal sealed class AppointmentConfiguration : IEntityTypeConfiguration<Appoin
         b.Property(a => a.AttendeeTimeZone).HasMaxLength(64);
         b.Property(a => a.ClientNote).HasMaxLength(2000);
         b.HasIndex(a => new { a.ClientId, a.StartsAt });
+        // bookings made in a range (the KPIs' partial days)
+        b.HasIndex(a => new { a.ClientId, a.CreatedAt });
         b.HasIndex(a => new { a.ClientId, a.LeadId });
         // a page of leads' last appointments (the lastAppointment loader reads by lead id alone)
         b.HasIndex(a => new { a.LeadId, a.CreatedAt });

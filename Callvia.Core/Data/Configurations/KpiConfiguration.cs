@@ -41,3 +41,12 @@ internal sealed class KpiCampaignReachConfiguration : IEntityTypeConfiguration<K
             .HasPrincipalKey(c => new { c.ClientId, c.Id }).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class KpiDailyAppointmentsConfiguration : IEntityTypeConfiguration<KpiDailyAppointments>
+{
+    public void Configure(EntityTypeBuilder<KpiDailyAppointments> b)
+    {
+        b.ToTable("kpi_daily_appointments");
+        b.HasKey(k => new { k.ClientId, k.Day, k.CampaignId });
+    }
+}

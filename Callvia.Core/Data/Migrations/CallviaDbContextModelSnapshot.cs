@@ -146,6 +146,9 @@ namespace Callvia.Core.Data.Migrations
                     b.HasIndex("ClientId", "CampaignId")
                         .HasDatabaseName("ix_appointments_client_id_campaign_id");
 
+                    b.HasIndex("ClientId", "CreatedAt")
+                        .HasDatabaseName("ix_appointments_client_id_created_at");
+
                     b.HasIndex("ClientId", "LeadId")
                         .HasDatabaseName("ix_appointments_client_id_lead_id");
 
@@ -1090,6 +1093,38 @@ namespace Callvia.Core.Data.Migrations
                         .HasName("pk_kpi_campaign_reach");
 
                     b.ToTable("kpi_campaign_reach", (string)null);
+                });
+
+            modelBuilder.Entity("Callvia.Core.Kpis.KpiDailyAppointments", b =>
+                {
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_id");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<long>("Booked")
+                        .HasColumnType("bigint")
+                        .HasColumnName("booked");
+
+                    b.Property<long>("Shown")
+                        .HasColumnType("bigint")
+                        .HasColumnName("shown");
+
+                    b.Property<long>("Verified")
+                        .HasColumnType("bigint")
+                        .HasColumnName("verified");
+
+                    b.HasKey("ClientId", "Day", "CampaignId")
+                        .HasName("pk_kpi_daily_appointments");
+
+                    b.ToTable("kpi_daily_appointments", (string)null);
                 });
 
             modelBuilder.Entity("Callvia.Core.Kpis.KpiDailyCalls", b =>
