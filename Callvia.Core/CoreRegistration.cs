@@ -29,6 +29,7 @@ public static class CoreRegistration
         var redisConnection = Required(builder.Configuration, RedisConnectionName);
 
         services.AddOptions<TenancyOptions>().Bind(builder.Configuration.GetSection(TenancyOptions.Section));
+        services.AddOptions<ActAsOptions>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddMemoryCache();
         services.AddHttpContextAccessor();
@@ -47,6 +48,7 @@ public static class CoreRegistration
         services.AddSingleton<Webhooks.InboxWriter>();
         services.AddScoped<Kpis.KpiService>();
         services.AddScoped<Campaigns.CampaignEditor>();
+        services.AddScoped<ClientAdmin>();
         services.AddScoped<Messaging.SuppressionList>();
         services.AddScoped<Webhooks.WebhookInbox>();
         services.AddScoped<Webhooks.WebhookEventProcessor>();

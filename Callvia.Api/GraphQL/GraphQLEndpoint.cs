@@ -79,7 +79,8 @@ public static class GraphQLEndpoint
             var signedIn = http.User.Identity?.IsAuthenticated == true;
             await WriteErrorAsync(http, serializer,
                 signedIn ? HttpStatusCode.Forbidden : HttpStatusCode.Unauthorized,
-                signedIn ? "This credential does not belong to this host's client." : "Authentication is required: send a bearer token or sign in.",
+                signedIn ? auth.Failure?.FailureReasons.FirstOrDefault()?.Message ?? "This credential does not belong to this host's client."
+                    : "Authentication is required: send a bearer token or sign in.",
                 signedIn ? "FORBIDDEN" : "UNAUTHENTICATED");
             return;
         }
@@ -93,6 +94,10 @@ public static class GraphQLEndpoint
             await WriteErrorAsync(http, serializer, HttpStatusCode.BadRequest, "The request has no query.", "BAD_REQUEST");
             return;
         }
+
+        // an agency principal acting inside this client: who, which client, which operation
+        await Core.Tenancy.AgencyActAs.AuditAsync(http,
+            $"graphql {(string.IsNullOrEmpty(request.OperationName) ? "" : request.OperationName + ": ")}{request.Query}", http.RequestAborted);
 
         // one connection for the whole operation: the tenant settings are written once, not before every resolver's query
         var db = http.RequestServices.GetRequiredService<Core.Data.CallviaDbContext>().Database;

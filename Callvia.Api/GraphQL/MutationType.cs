@@ -15,6 +15,8 @@ public sealed class MutationType : ObjectGraphType
         Name = "Mutation";
         CampaignMutations.Add(this);
         Messaging.SuppressionFields.AddMutations(this);
+        Identity.IdentityFields.AddMutations(this);
+        Tenancy.ClientMutations.Add(this);
 
         Field<NonNullGraphType<LeadImportPayloadGraphType>>("startLeadImport")
             .Description("Creates an import waiting for its file; POST the CSV to leadImport.uploadUrl and follow it with leadImport(id).")

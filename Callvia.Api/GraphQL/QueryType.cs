@@ -70,6 +70,7 @@ public sealed class QueryType : ObjectGraphType
         Messaging.SuppressionFields.AddQuery(this);
         Calls.CallQueries.Add(this);
         AgencyQueries.Add(this);
+        Identity.IdentityFields.AddQueries(this);
 
         Field<NonNullGraphType<Kpis.KpisGraphType>>("kpis")
             .Description("The dashboard's KPIs for [from, to) (open ends allowed), optionally one campaign.")

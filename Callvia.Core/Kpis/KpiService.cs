@@ -51,9 +51,24 @@ public sealed record KpiSnapshot(
 /// </summary>
 public sealed class KpiService(NpgsqlDataSource dataSource, TenantContext tenant)
 {
+    /// <summary>The current tenant's KPIs.</summary>
     public async Task<KpiSnapshot> GetAsync(KpiRange range, CancellationToken ct)
     {
         var clientId = tenant.ClientId ?? throw new InvalidOperationException("KPIs are a client's.");
+        return (await GetManyAsync([clientId], range, ct))[clientId];
+    }
+
+    /// <summary>
+    /// The KPIs of several clients in one round trip (the agency's client list): the same statements, grouped by client.
+    /// In a tenant scope only that client has rows; across clients it needs the agency scope (<see cref="AgencyAccess"/>).
+    /// Every requested client gets a snapshot (zeros when it has nothing, or is not visible).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, KpiSnapshot>> GetManyAsync(IReadOnlyCollection<Guid> clientIds, KpiRange range, CancellationToken ct)
+    {
+        var ids = clientIds.Distinct().ToArray();
+        if (ids.Length == 0) return new Dictionary<Guid, KpiSnapshot>();
+        if (!tenant.IsAgency && (tenant.ClientId is not { } own || ids.Any(id => id != own)))
+            throw new InvalidOperationException("Other clients' KPIs need the agency scope.");
         await using var conn = await TenantSession.OpenConnectionAsync(dataSource, tenant, ct);
         await using var batch = new NpgsqlBatch(conn);
         // The leads are the sum of the leads by status (every lead has one status): one read of the leads, not two.
@@ -61,75 +76,98 @@ public sealed class KpiService(NpgsqlDataSource dataSource, TenantContext tenant
         // transactions as the leads (statement triggers on leads), so it equals counting the leads, without reading a
         // million rows. A status whose counter went back to zero is no row of the direct count either.
         var allTime = range.From is null && range.To is null;
-        // $1 client, $2 from, $3 to, $4 campaign
+        // $1 clients, $2 from, $3 to, $4 campaign
         Add(batch, """
-            SELECT count(*)::int,
+            SELECT c.client_id,
+                   count(*)::int,
                    count(DISTINCT c.lead_id)::int,
                    count(DISTINCT c.lead_id) FILTER (WHERE c.started_at IS NOT NULL OR c.duration_seconds > 0)::int
             FROM call_logs c
-            WHERE c.client_id = $1 AND ($4::uuid IS NULL OR c.campaign_id = $4)
+            WHERE c.client_id = ANY($1) AND ($4::uuid IS NULL OR c.campaign_id = $4)
               AND ($2::timestamptz IS NULL OR c.created_at >= $2) AND ($3::timestamptz IS NULL OR c.created_at < $3)
-            """, clientId, range);
+            GROUP BY c.client_id
+            """, ids, range);
         Add(batch, """
-            SELECT count(*) FILTER (WHERE a.rescheduled_from_uid IS NULL
+            SELECT a.client_id,
+                   count(*) FILTER (WHERE a.rescheduled_from_uid IS NULL
                                       AND ($2::timestamptz IS NULL OR a.created_at >= $2) AND ($3::timestamptz IS NULL OR a.created_at < $3))::int,
                    count(*) FILTER (WHERE a.status = 'shown' AND ($2::timestamptz IS NULL OR a.starts_at >= $2) AND ($3::timestamptz IS NULL OR a.starts_at < $3))::int,
                    count(*) FILTER (WHERE a.status IN ('shown', 'no_show') AND ($2::timestamptz IS NULL OR a.starts_at >= $2) AND ($3::timestamptz IS NULL OR a.starts_at < $3))::int
             FROM appointments a
-            WHERE a.client_id = $1 AND ($4::uuid IS NULL OR a.campaign_id = $4)
-            """, clientId, range);
+            WHERE a.client_id = ANY($1) AND ($4::uuid IS NULL OR a.campaign_id = $4)
+            GROUP BY a.client_id
+            """, ids, range);
         Add(batch, """
-            SELECT coalesce(sum(u.cost), 0), (SELECT currency FROM clients WHERE id = $1)
-            FROM usage_records u
-            WHERE u.client_id = $1
-              AND ($2::timestamptz IS NULL OR u.occurred_at >= $2) AND ($3::timestamptz IS NULL OR u.occurred_at < $3)
-              AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM call_logs c WHERE c.client_id = $1 AND c.id = u.call_log_id AND c.campaign_id = $4))
-            """, clientId, range);
+            SELECT cl.id, cl.currency,
+                   coalesce((SELECT sum(u.cost) FROM usage_records u
+                             WHERE u.client_id = cl.id
+                               AND ($2::timestamptz IS NULL OR u.occurred_at >= $2) AND ($3::timestamptz IS NULL OR u.occurred_at < $3)
+                               AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM call_logs c WHERE c.client_id = cl.id AND c.id = u.call_log_id AND c.campaign_id = $4))), 0)
+            FROM clients cl
+            WHERE cl.id = ANY($1)
+            """, ids, range);
         Add(batch, """
-            SELECT (c.created_at AT TIME ZONE (SELECT time_zone FROM clients WHERE id = $1))::date AS day, count(*)::int
-            FROM call_logs c
-            WHERE c.client_id = $1 AND ($4::uuid IS NULL OR c.campaign_id = $4)
+            SELECT c.client_id, (c.created_at AT TIME ZONE cl.time_zone)::date AS day, count(*)::int
+            FROM call_logs c JOIN clients cl ON cl.id = c.client_id
+            WHERE c.client_id = ANY($1) AND ($4::uuid IS NULL OR c.campaign_id = $4)
               AND ($2::timestamptz IS NULL OR c.created_at >= $2) AND ($3::timestamptz IS NULL OR c.created_at < $3)
-            GROUP BY 1 ORDER BY 1
-            """, clientId, range);
+            GROUP BY 1, 2 ORDER BY 1, 2
+            """, ids, range);
         Add(batch, allTime
             ? """
-              SELECT n.status::text, sum(n.count)::int
+              SELECT n.client_id, n.status::text, sum(n.count)::int
               FROM campaign_lead_counts n
-              WHERE n.client_id = $1 AND ($4::uuid IS NULL OR n.campaign_id = $4)
-              GROUP BY 1 HAVING sum(n.count) > 0 ORDER BY 1
+              WHERE n.client_id = ANY($1) AND ($4::uuid IS NULL OR n.campaign_id = $4)
+              GROUP BY 1, 2 HAVING sum(n.count) > 0 ORDER BY 1, 2
               """
             : """
-              SELECT l.status::text, count(*)::int
+              SELECT l.client_id, l.status::text, count(*)::int
               FROM leads l
-              WHERE l.client_id = $1 AND ($4::uuid IS NULL OR l.campaign_id = $4)
+              WHERE l.client_id = ANY($1) AND ($4::uuid IS NULL OR l.campaign_id = $4)
                 AND ($2::timestamptz IS NULL OR l.created_at >= $2) AND ($3::timestamptz IS NULL OR l.created_at < $3)
-              GROUP BY 1 ORDER BY 1
-              """, clientId, range);
+              GROUP BY 1, 2 ORDER BY 1, 2
+              """, ids, range);
 
-        await using var reader = await batch.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        var (calls, called, contacted) = (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2));
-        await reader.NextResultAsync(ct);
-        await reader.ReadAsync(ct);
-        var (booked, shown, verified) = (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2));
-        await reader.NextResultAsync(ct);
-        await reader.ReadAsync(ct);
-        var (cost, currency) = (reader.GetDecimal(0), reader.GetString(1));
-        await reader.NextResultAsync(ct);
-        var byDay = new List<DayCount>();
-        while (await reader.ReadAsync(ct)) byDay.Add(new DayCount(DateOnly.FromDateTime(reader.GetDateTime(0)), reader.GetInt32(1)));
-        await reader.NextResultAsync(ct);
-        var byStatus = new List<StatusCount>();
-        while (await reader.ReadAsync(ct)) byStatus.Add(new StatusCount(reader.GetString(0), reader.GetInt32(1)));
-        var leads = byStatus.Sum(s => s.Count);
-        return new KpiSnapshot(range, leads, calls, called, contacted, booked, shown, verified, cost, currency, byDay, byStatus);
+        var calls = new Dictionary<Guid, (int Calls, int Called, int Contacted)>();
+        var appointments = new Dictionary<Guid, (int Booked, int Shown, int Verified)>();
+        var usage = new Dictionary<Guid, (decimal Cost, string Currency)>();
+        var byDay = new Dictionary<Guid, List<DayCount>>();
+        var byStatus = new Dictionary<Guid, List<StatusCount>>();
+        await using (var reader = await batch.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct)) calls[reader.GetGuid(0)] = (reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3));
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct)) appointments[reader.GetGuid(0)] = (reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3));
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct)) usage[reader.GetGuid(0)] = (reader.GetDecimal(2), reader.GetString(1));
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+                Of(byDay, reader.GetGuid(0)).Add(new DayCount(DateOnly.FromDateTime(reader.GetDateTime(1)), reader.GetInt32(2)));
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+                Of(byStatus, reader.GetGuid(0)).Add(new StatusCount(reader.GetString(1), reader.GetInt32(2)));
+        }
+
+        var result = new Dictionary<Guid, KpiSnapshot>(ids.Length);
+        foreach (var id in ids)
+        {
+            var (callCount, called, contacted) = calls.GetValueOrDefault(id);
+            var (booked, shown, verified) = appointments.GetValueOrDefault(id);
+            var (cost, currency) = usage.TryGetValue(id, out var u) ? u : (0m, "usd");
+            var statuses = byStatus.GetValueOrDefault(id) ?? [];
+            result[id] = new KpiSnapshot(range, statuses.Sum(s => s.Count), callCount, called, contacted, booked, shown, verified,
+                cost, currency, byDay.GetValueOrDefault(id) ?? [], statuses);
+        }
+        return result;
     }
 
-    private static void Add(NpgsqlBatch batch, string sql, Guid clientId, KpiRange range)
+    private static List<T> Of<T>(Dictionary<Guid, List<T>> lists, Guid id) =>
+        lists.TryGetValue(id, out var list) ? list : lists[id] = [];
+
+    private static void Add(NpgsqlBatch batch, string sql, Guid[] clientIds, KpiRange range)
     {
         var command = new NpgsqlBatchCommand(sql);
-        command.Parameters.Add(new NpgsqlParameter { Value = clientId });
+        command.Parameters.Add(new NpgsqlParameter { Value = clientIds, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)range.From ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)range.To ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)range.CampaignId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
