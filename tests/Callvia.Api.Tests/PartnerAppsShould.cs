@@ -139,6 +139,38 @@ public sealed class PartnerAppsShould(ApiFixture fixture)
         Assert.True(await fixture.CountAsync("SELECT count(*) FROM audit_log WHERE action IN ('agency.create_partner_app', 'agency.revoke_partner_app')") >= 2);
     }
 
+    [Fact]
+    public async Task Give_an_agency_app_tokens_on_the_admin_host_that_run_agency_mutations_until_revoked()
+    {
+        using var agency = await AgencySessionAsync(fixture);
+        var created = Data((await agency.GraphQLAsync(Create, new { n = "Agency automation" })).Body, "createPartnerApp");
+        var (id, clientId, secret) = (created.GetProperty("partnerApp").GetProperty("id").GetString(),
+            created.GetProperty("partnerApp").GetProperty("clientId").GetString()!, created.GetProperty("clientSecret").GetString()!);
+        using var console = fixture.Api.CreateClient("admin");
+        var (token, error) = await console.RequestTokenAsync(clientId, secret);
+        Assert.True(token is not null, error);
+
+        var (_, me) = await console.GraphQLAsync("{ me { kind agency client { slug } } }", bearer: token);
+        Assert.Equal("PARTNER_APP", Data(me, "me").GetProperty("kind").GetString());
+        Assert.True(Data(me, "me").GetProperty("agency").GetBoolean());
+        var slug = "g" + Guid.NewGuid().ToString("N")[..10];
+        var (_, createdClient) = await console.GraphQLAsync("mutation($i: CreateClientInput!) { createClient(input: $i) { client { slug } errors { field } } }",
+            new { i = new { slug, name = "Made by a token" } }, token);
+        Assert.Equal(slug, Data(createdClient, "createClient").GetProperty("client").GetProperty("slug").GetString());
+        Assert.Equal(1, await fixture.CountAsync($"SELECT count(*) FROM audit_log WHERE action = 'agency.create_client' AND actor = '{clientId}'"));
+
+        // bound to the admin host (its issuer): on a client's host it does not validate
+        var a = await fixture.CreateTenantAsync();
+        using var clientHost = fixture.Api.CreateClient(a.Slug);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await clientHost.GraphQLWithAsync("{ client { slug } }", null,
+            new Dictionary<string, string> { [Core.Tenancy.AgencyActAs.Header] = a.Slug }, token)).Status);
+        // a client's application cannot get a token on the admin host
+        Assert.Equal("invalid_client", (await console.RequestTokenAsync(a.PartnerClientId, a.PartnerSecret)).Error);
+
+        await agency.GraphQLAsync(Revoke, new { id });
+        Assert.Equal(HttpStatusCode.Unauthorized, (await console.GraphQLAsync("{ me { kind } }", bearer: token)).Status);
+    }
+
     private static async Task<HttpResponseMessage> SendBearer(HttpClient api, string path, string token)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
