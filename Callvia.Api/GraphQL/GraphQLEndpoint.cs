@@ -96,8 +96,8 @@ public static class GraphQLEndpoint
         }
 
         // an agency principal acting inside this client: who, which client, which operation
-        await Core.Tenancy.AgencyActAs.AuditAsync(http,
-            $"graphql {(string.IsNullOrEmpty(request.OperationName) ? "" : request.OperationName + ": ")}{request.Query}", http.RequestAborted);
+        if (Core.Tenancy.AgencyActAs.IsActing(http))
+            await Core.Tenancy.AgencyActAs.AuditAsync(http, "graphql " + Describe(request), http.RequestAborted);
 
         // one connection for the whole operation: the tenant settings are written once, not before every resolver's query
         var db = http.RequestServices.GetRequiredService<Core.Data.CallviaDbContext>().Database;
@@ -121,6 +121,33 @@ public static class GraphQLEndpoint
         http.Response.StatusCode = result.Executed ? 200 : 400;
         http.Response.ContentType = "application/graphql-response+json; charset=utf-8";
         await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
+    }
+
+    /// <summary>
+    /// "mutation Name { rootField other }": what an operation does, for the audit log, without its arguments (a document
+    /// may carry a secret inline, e.g. setProviderSecrets).
+    /// </summary>
+    private static string Describe(GraphQLRequest request)
+    {
+        try
+        {
+            var document = GraphQLParser.Parser.Parse(request.Query!);
+            var operations = document.Definitions.OfType<GraphQLOperationDefinition>().ToList();
+            var operation = operations.FirstOrDefault(o => o.Name is { } n && n.StringValue == request.OperationName) ?? operations.FirstOrDefault();
+            if (operation is null) return "(no operation)";
+            var fields = operation.SelectionSet.Selections.Select(s => s switch
+            {
+                GraphQLField f => f.Name.StringValue,
+                GraphQLFragmentSpread f => "..." + f.FragmentName.Name.StringValue,
+                _ => "...",
+            });
+            var kind = operation.Operation.ToString().ToLowerInvariant();
+            return $"{kind}{(operation.Name is { } name ? " " + name.StringValue : "")} {{ {string.Join(" ", fields)} }}";
+        }
+        catch (GraphQLParser.Exceptions.GraphQLSyntaxErrorException)
+        {
+            return "(a document that does not parse)";
+        }
     }
 
     private static async Task<System.Security.Claims.ClaimsPrincipal> AuthenticateAsync(HttpContext http)

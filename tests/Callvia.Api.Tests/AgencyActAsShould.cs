@@ -57,7 +57,14 @@ public sealed class AgencyActAsShould(ApiFixture fixture)
         Assert.True(Data(body, "me").GetProperty("agency").GetBoolean());
         Assert.Equal(a.Slug, Data(body, "me").GetProperty("actingAs").GetProperty("slug").GetString());
         Assert.Equal(before + 1, await fixture.CountAsync(audits));
-        Assert.Equal(1, await fixture.CountAsync($"{audits} AND actor = '{TestData.AgencyAdminEmail}' AND detail LIKE 'graphql query Home {{%'"));
+        Assert.Equal(1, await fixture.CountAsync($"{audits} AND actor = '{TestData.AgencyAdminEmail}' AND detail = 'graphql query Home {{ client me }}'"));
+
+        // the operation's root fields, never its arguments (a secret may be written inline)
+        var (_, set) = await agency.GraphQLWithAsync("mutation { setProviderSecrets(input: { retell: \"inline-secret-1234\" }) { errors { field } } }", null, ActAs(a.Slug));
+        Assert.Empty(Data(set, "setProviderSecrets").GetProperty("errors").EnumerateArray());
+        Assert.Equal(1, await fixture.CountAsync($"{audits} AND detail = 'graphql mutation {{ setProviderSecrets }}'"));
+        Assert.Equal(0, await fixture.CountAsync("SELECT count(*) FROM audit_log WHERE detail LIKE '%inline-secret-1234%'"));
+        before += 1;
 
         // REST: the same rule, one row per request, naming the operation
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/settings/provider-secrets");
