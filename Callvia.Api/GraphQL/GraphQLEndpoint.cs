@@ -144,7 +144,7 @@ public static class GraphQLEndpoint
             var kind = operation.Operation.ToString().ToLowerInvariant();
             return $"{kind}{(operation.Name is { } name ? " " + name.StringValue : "")} {{ {string.Join(" ", fields)} }}";
         }
-        catch (GraphQLParser.Exceptions.GraphQLSyntaxErrorException)
+        catch (Exception e) when (e is not OperationCanceledException) // syntax error, too deep: execution will say so
         {
             return "(a document that does not parse)";
         }
