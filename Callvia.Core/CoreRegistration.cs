@@ -29,6 +29,7 @@ public static class CoreRegistration
         var redisConnection = Required(builder.Configuration, RedisConnectionName);
 
         services.AddOptions<TenancyOptions>().Bind(builder.Configuration.GetSection(TenancyOptions.Section));
+        services.AddOptions<ActAsOptions>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddMemoryCache();
         services.AddHttpContextAccessor();
@@ -49,6 +50,7 @@ public static class CoreRegistration
         services.AddScoped<Campaigns.CampaignEditor>();
         services.AddScoped<Leads.LeadEditor>();
         services.AddScoped<Appointments.AppointmentVerification>();
+        services.AddScoped<ClientAdmin>();
         services.AddScoped<Messaging.SuppressionList>();
         services.AddScoped<Webhooks.WebhookInbox>();
         services.AddScoped<Webhooks.WebhookEventProcessor>();

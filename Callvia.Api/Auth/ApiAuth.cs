@@ -31,6 +31,8 @@ public static class ApiAuth
                     ? OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme
                     : IdentityConstants.ApplicationScheme);
         var authorization = services.AddAuthorizationBuilder().AddCallviaPolicies(Scheme);
+        // an agency principal on a client's host names that client (X-Callvia-Act-As), see AgencyActAs
+        services.Configure<ActAsOptions>(o => o.RequireHeader = true);
         Tenancy.ProviderSecretsApi.AddPolicy(authorization, Scheme);
 
         var keys = TokenKeys.FromConfiguration(builder.Configuration, builder.Environment);
@@ -56,6 +58,7 @@ public static class ApiAuth
             {
                 o.UseLocalServer();
                 o.UseAspNetCore();
+                o.AddEventHandler(RevokedApplications.Descriptor);
             });
         return builder;
     }

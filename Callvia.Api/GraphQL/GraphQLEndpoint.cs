@@ -89,7 +89,8 @@ public static class GraphQLEndpoint
             var signedIn = http.User.Identity?.IsAuthenticated == true;
             await WriteErrorAsync(http, serializer,
                 signedIn ? HttpStatusCode.Forbidden : HttpStatusCode.Unauthorized,
-                signedIn ? "This credential does not belong to this host's client." : "Authentication is required: send a bearer token or sign in.",
+                signedIn ? auth.Failure?.FailureReasons.FirstOrDefault()?.Message ?? "This credential does not belong to this host's client."
+                    : "Authentication is required: send a bearer token or sign in.",
                 signedIn ? "FORBIDDEN" : "UNAUTHENTICATED");
             return;
         }
@@ -103,6 +104,10 @@ public static class GraphQLEndpoint
             await WriteErrorAsync(http, serializer, HttpStatusCode.BadRequest, "The request has no query.", "BAD_REQUEST");
             return;
         }
+
+        // an agency principal acting inside this client: who, which client, which operation
+        if (Core.Tenancy.AgencyActAs.IsActing(http))
+            await Core.Tenancy.AgencyActAs.AuditAsync(http, "graphql " + Describe(request), http.RequestAborted);
 
         // one connection for the whole operation: the tenant settings are written once, not before every resolver's query
         var db = http.RequestServices.GetRequiredService<Core.Data.CallviaDbContext>().Database;
@@ -126,6 +131,33 @@ public static class GraphQLEndpoint
         http.Response.StatusCode = result.Executed ? 200 : 400;
         http.Response.ContentType = "application/graphql-response+json; charset=utf-8";
         await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
+    }
+
+    /// <summary>
+    /// "mutation Name { rootField other }": what an operation does, for the audit log, without its arguments (a document
+    /// may carry a secret inline, e.g. setProviderSecrets).
+    /// </summary>
+    private static string Describe(GraphQLRequest request)
+    {
+        try
+        {
+            var document = GraphQLParser.Parser.Parse(request.Query!);
+            var operations = document.Definitions.OfType<GraphQLOperationDefinition>().ToList();
+            var operation = operations.FirstOrDefault(o => o.Name is { } n && n.StringValue == request.OperationName) ?? operations.FirstOrDefault();
+            if (operation is null) return "(no operation)";
+            var fields = operation.SelectionSet.Selections.Select(s => s switch
+            {
+                GraphQLField f => f.Name.StringValue,
+                GraphQLFragmentSpread f => "..." + f.FragmentName.Name.StringValue,
+                _ => "...",
+            });
+            var kind = operation.Operation.ToString().ToLowerInvariant();
+            return $"{kind}{(operation.Name is { } name ? " " + name.StringValue : "")} {{ {string.Join(" ", fields)} }}";
+        }
+        catch (Exception e) when (e is not OperationCanceledException) // syntax error, too deep: execution will say so
+        {
+            return "(a document that does not parse)";
+        }
     }
 
     private static async Task<System.Security.Claims.ClaimsPrincipal> AuthenticateAsync(HttpContext http)

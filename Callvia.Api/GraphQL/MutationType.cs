@@ -18,6 +18,8 @@ public sealed class MutationType : ObjectGraphType
         LeadMutations.Add(this);
         Appointments.AppointmentMutations.Add(this);
         Messaging.MessageFields.AddMutations(this);
+        Identity.IdentityFields.AddMutations(this);
+        Tenancy.ClientMutations.Add(this);
 
         Field<NonNullGraphType<LeadImportPayloadGraphType>>("startLeadImport")
             .Description("Creates an import waiting for its file; POST the CSV to leadImport.uploadUrl and follow it with leadImport(id).")

@@ -63,6 +63,7 @@ public sealed class QueryType : ObjectGraphType
         Calls.CallQueries.Add(this);
         Billing.BillingQueries.Add(this);
         AgencyQueries.Add(this);
+        Identity.IdentityFields.AddQueries(this);
 
         Field<NonNullGraphType<Kpis.KpisGraphType>>("kpis")
             .Description("The dashboard's KPIs for [from, to) (open ends allowed), optionally one campaign.")

@@ -21,8 +21,8 @@ public static class ProviderSecretsApi
         {
             if (!ProviderSecrets.Providers.Contains(provider))
                 return ApiProblems.Of(404, $"Unknown provider '{provider}': one of {string.Join(", ", ProviderSecrets.Providers)}.");
-            if (body?.Secret is not { Length: >= 8 and <= 1000 } secret)
-                return ApiProblems.Of(400, "secret is required (8 to 1000 characters).");
+            if (body?.Secret is not { } secret || ProviderSecrets.Problem(secret) is not null)
+                return ApiProblems.Of(400, $"secret is required ({ProviderSecrets.MinLength} to {ProviderSecrets.MaxLength} characters).");
             await secrets.SetAsync(provider, secret, http.RequestAborted);
             return TypedResults.NoContent();
         });

@@ -1,22 +1,36 @@
 using System.Security.Claims;
 using Callvia.Core.Identity;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 
 namespace Callvia.Core.Tenancy;
 
 /// <summary>
 /// The caller belongs to the host's tenant: a user or partner token of client A is refused on B's host
-/// and on the agency host. Agency admins pass everywhere (on a tenant host they act inside that client).
+/// and on the agency host. Agency admins pass everywhere; on a client's host they act inside that client,
+/// explicitly where the service requires it (<see cref="AgencyActAs"/>), and audited.
 /// Part of every service's fallback policy, so no endpoint can forget it.
 /// </summary>
 public sealed class SameTenantRequirement : IAuthorizationRequirement;
 
-public sealed class SameTenantHandler(TenantContext tenant) : AuthorizationHandler<SameTenantRequirement>
+public sealed class SameTenantHandler(TenantContext tenant, IHttpContextAccessor http, IOptions<ActAsOptions> actAs)
+    : AuthorizationHandler<SameTenantRequirement>
 {
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, SameTenantRequirement requirement)
     {
-        if (IsAllowed(context.User, tenant))
-            context.Succeed(requirement);
+        if (!IsAllowed(context.User, tenant))
+            return Task.CompletedTask;
+        if (IsAgencyPrincipal(context.User) && tenant.Kind == TenantScopeKind.Tenant && tenant.Tenant is { } client)
+        {
+            if (AgencyActAs.Refusal(http.HttpContext, client, actAs.Value.RequireHeader) is { } refusal)
+            {
+                context.Fail(new AuthorizationFailureReason(this, refusal));
+                return Task.CompletedTask;
+            }
+            if (http.HttpContext is { } current) AgencyActAs.Mark(current, client.Id);
+        }
+        context.Succeed(requirement);
         return Task.CompletedTask;
     }
 

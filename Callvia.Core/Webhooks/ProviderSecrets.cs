@@ -20,6 +20,36 @@ public sealed class ProviderSecrets(IServiceProvider services, TenantContext ten
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
     private readonly IDataProtector _protector = protection.CreateProtector("Callvia.ProviderSecrets.v1");
 
+    public const int MinLength = 8, MaxLength = 1000;
+
+    /// <summary>Why a secret cannot be stored, or null when it can.</summary>
+    public static string? Problem(string? secret) =>
+        secret is { Length: >= MinLength and <= MaxLength } ? null : $"A secret has {MinLength} to {MaxLength} characters.";
+
+    /// <summary>
+    /// Sets (a value) or removes (an empty string) several providers' secrets at once: all or nothing. Unknown providers and
+    /// bad secrets come back as issues, keyed by provider, and nothing changes.
+    /// </summary>
+    public async Task<List<Campaigns.FieldIssue>> SetManyAsync(IReadOnlyDictionary<string, string> changes, CancellationToken ct)
+    {
+        var issues = new List<Campaigns.FieldIssue>();
+        foreach (var (provider, secret) in changes)
+        {
+            if (!Providers.Contains(provider)) issues.Add(new(provider, $"Unknown provider '{provider}': one of {string.Join(", ", Providers.Order())}."));
+            else if (secret.Length > 0 && Problem(secret) is { } problem) issues.Add(new(provider, problem));
+        }
+        if (issues.Count > 0) return issues;
+        var startedHere = Db.Database.CurrentTransaction is null;
+        await using var transaction = startedHere ? await Db.Database.BeginTransactionAsync(ct) : null;
+        foreach (var (provider, secret) in changes)
+        {
+            if (secret.Length == 0) await DeleteAsync(provider, ct);
+            else await SetAsync(provider, secret, ct);
+        }
+        if (transaction is not null) await transaction.CommitAsync(ct);
+        return issues;
+    }
+
     public async Task SetAsync(string provider, string secret, CancellationToken ct)
     {
         var row = await Db.Set<ProviderSecret>().SingleOrDefaultAsync(s => s.Provider == provider, ct);

@@ -27,6 +27,7 @@ public static class PortalApp
         app.UseTenantResolution(htmlErrors: true);
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAgencyActAsAudit(); // an agency admin signed in on a client host: each page it opens there is audited
         app.MapDefaultEndpoints();
         app.MapRazorPages();
         return app;

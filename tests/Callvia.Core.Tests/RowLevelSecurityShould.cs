@@ -1,4 +1,5 @@
 using Callvia.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Xunit;
 
@@ -86,6 +87,21 @@ public sealed class RowLevelSecurityShould(CallviaFixture fixture)
     }
 
     [Fact]
+    public async Task Show_agency_bound_applications_to_the_admin_host_scope_and_to_no_tenant()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        var agencyApp = "agency-rls-" + Guid.NewGuid().ToString("N")[..8];
+        await fixture.Services.GetRequiredService<Callvia.Core.Tenancy.AgencyAccess>().RunAsync("test.agency_app", (_, sp) =>
+            sp.GetRequiredService<Callvia.Core.Identity.PartnerApps>().EnsureAsync(agencyApp, "agency-secret-123", "Agency app", null), actor: "test");
+        var count = $"SELECT count(*) FROM openiddict_applications WHERE client_id = '{agencyApp}'";
+        await using (var none = await Sql.OpenAsync(fixture.Database.AppConnectionString, tenant: null))
+            Assert.Equal(1, await Sql.ScalarAsync(none, count));
+        await using var inTenant = await Sql.OpenAsync(fixture.Database.AppConnectionString, tenant.Id);
+        Assert.Equal(0, await Sql.ScalarAsync(inTenant, count));
+        Assert.Equal(0, await Sql.ScalarAsync(inTenant, "SELECT count(*) FROM openiddict_applications WHERE owner_client_id IS NULL"));
+    }
+
+    [Fact]
     public async Task Show_the_app_role_with_no_tenant_set_no_tenant_rows_at_all()
     {
         await fixture.CreateTenantAsync();
@@ -99,6 +115,10 @@ public sealed class RowLevelSecurityShould(CallviaFixture fixture)
                 "users" => "SELECT count(*) FROM users WHERE client_id IS NOT NULL",
                 "user_roles" or "user_claims" or "user_logins" or "user_tokens" =>
                     $"SELECT count(*) FROM {table} t WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = t.user_id AND u.client_id IS NULL)",
+                // likewise the agency's own partner applications (the admin host's token endpoint authenticates them)
+                "openiddict_applications" => "SELECT count(*) FROM openiddict_applications WHERE owner_client_id IS NOT NULL",
+                "openiddict_authorizations" or "openiddict_tokens" =>
+                    $"SELECT count(*) FROM {table} t WHERE NOT EXISTS (SELECT 1 FROM openiddict_applications a WHERE a.id = t.application_id AND a.owner_client_id IS NULL)",
                 _ => $"SELECT count(*) FROM {table}",
             };
             Assert.True(await Sql.ScalarAsync(app, sql) == 0, $"{table} shows rows with no tenant set");

@@ -229,6 +229,7 @@ internal sealed class GraphQLWsConnection(
         var authorization = await http.RequestServices.GetRequiredService<IAuthorizationService>()
             .AuthorizeAsync(user, null, new SameTenantRequirement());
         if (!authorization.Succeeded) return false;
+        await Core.Tenancy.AgencyActAs.AuditAsync(http, "graphql-ws connection_init", http.RequestAborted);
         _user = user;
         return true;
     }

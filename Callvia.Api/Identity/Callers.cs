@@ -1,0 +1,38 @@
+using Callvia.Core.Identity;
+using Callvia.Core.Tenancy;
+using GraphQL;
+
+namespace Callvia.Api.Identity;
+
+/// <summary>
+/// Who may administer: the host client's admins (a portal user with <c>client_admin</c>) or the agency (an agency
+/// admin, an agency-bound token). Partner tokens (role <c>partner</c>) are not admins: a leaked partner secret cannot
+/// mint further applications, read the users or change provider secrets. The endpoint has already checked that the
+/// caller belongs to the host's client.
+/// </summary>
+public static class Callers
+{
+    public static bool IsAgency(IResolveFieldContext ctx) => ctx.User is { } user && SameTenantHandler.IsAgencyPrincipal(user);
+
+    public static bool IsClientAdmin(IResolveFieldContext ctx) =>
+        ctx.User is { } user && user.IsInRole(Roles.ClientAdmin) && Tenant(ctx).ClientId is not null;
+
+    public static void RequireAdmin(IResolveFieldContext ctx, string what)
+    {
+        if (!IsAgency(ctx) && !IsClientAdmin(ctx))
+            throw new ExecutionError($"Only the client's admins (or the agency) may {what}.") { Code = "FORBIDDEN" };
+    }
+
+    public static void RequireAgency(IResolveFieldContext ctx, string what)
+    {
+        if (!IsAgency(ctx))
+            throw new ExecutionError($"Only agency admins may {what}.") { Code = "FORBIDDEN" };
+    }
+
+    /// <summary>The host's client, or NOT_FOUND on the agency host.</summary>
+    public static TenantInfo HostClient(IResolveFieldContext ctx) =>
+        Tenant(ctx).Tenant is { } tenant && Tenant(ctx).ClientId is not null ? tenant
+            : throw new ExecutionError("There is no client on this host: use the client's host.") { Code = "NOT_FOUND" };
+
+    public static TenantContext Tenant(IResolveFieldContext ctx) => ctx.RequestServices!.GetRequiredService<TenantContext>();
+}
