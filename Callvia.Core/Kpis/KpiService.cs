@@ -69,7 +69,11 @@ public sealed class KpiService(NpgsqlDataSource dataSource, TenantContext tenant
         if (ids.Length == 0) return new Dictionary<Guid, KpiSnapshot>();
         if (!tenant.IsAgency && (tenant.ClientId is not { } own || ids.Any(id => id != own)))
             throw new InvalidOperationException("Other clients' KPIs need the agency scope.");
+        // Two connections, two round trips at once: the called / contacted leads of a bounded range (the one statement
+        // whose cost grows with the range's calls) run beside the rollup statements, not before them.
+        await using var reachConn = await TenantSession.OpenConnectionAsync(dataSource, tenant, ct);
         await using var conn = await TenantSession.OpenConnectionAsync(dataSource, tenant, ct);
+        await using var reachBatch = new NpgsqlBatch(reachConn);
         await using var batch = new NpgsqlBatch(conn);
         // Whole days come from the daily rollups (kpi_daily_leads, kpi_daily_calls, kpi_daily_appointments: kept by
         // triggers in the same transactions as the rows, in the client's time zone); the partial days at the range's ends
@@ -79,7 +83,7 @@ public sealed class KpiService(NpgsqlDataSource dataSource, TenantContext tenant
         // leads by status, the calls the sum of the calls by day. Each statement runs once per client (cl.id).
         var allTime = range.From is null && range.To is null;
         // $1 clients, $2 from, $3 to, $4 campaign
-        Add(batch, PerClient(allTime
+        Add(reachBatch, PerClient(allTime
             ? """
               SELECT coalesce(sum(r.called_leads), 0)::int, coalesce(sum(r.contacted_leads), 0)::int
               FROM kpi_campaign_reach r
@@ -164,10 +168,11 @@ public sealed class KpiService(NpgsqlDataSource dataSource, TenantContext tenant
         var usage = new Dictionary<Guid, (string Currency, decimal Cost)>();
         var byDay = new Dictionary<Guid, List<DayCount>>();
         var byStatus = new Dictionary<Guid, List<StatusCount>>();
-        await using (var reader = await batch.ExecuteReaderAsync(ct))
+        await Task.WhenAll(ReadMainAsync(), ReadReachAsync());
+
+        async Task ReadMainAsync()
         {
-            while (await reader.ReadAsync(ct)) reach[reader.GetGuid(0)] = (reader.GetInt32(1), reader.GetInt32(2));
-            await reader.NextResultAsync(ct);
+            await using var reader = await batch.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct)) appointments[reader.GetGuid(0)] = (reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3));
             await reader.NextResultAsync(ct);
             while (await reader.ReadAsync(ct)) usage[reader.GetGuid(0)] = (reader.GetString(1), reader.GetDecimal(2));
@@ -177,6 +182,12 @@ public sealed class KpiService(NpgsqlDataSource dataSource, TenantContext tenant
             await reader.NextResultAsync(ct);
             while (await reader.ReadAsync(ct))
                 Of(byStatus, reader.GetGuid(0)).Add(new StatusCount(reader.GetString(1), reader.GetInt32(2)));
+        }
+
+        async Task ReadReachAsync()
+        {
+            await using var reader = await reachBatch.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) reach[reader.GetGuid(0)] = (reader.GetInt32(1), reader.GetInt32(2));
         }
 
         var result = new Dictionary<Guid, KpiSnapshot>(ids.Length);
