@@ -69,155 +69,192 @@ public sealed class KpiService(NpgsqlDataSource dataSource, TenantContext tenant
         if (ids.Length == 0) return new Dictionary<Guid, KpiSnapshot>();
         if (!tenant.IsAgency && (tenant.ClientId is not { } own || ids.Any(id => id != own)))
             throw new InvalidOperationException("Other clients' KPIs need the agency scope.");
+        // First each client's currency, time zone and the range in its local days: the whole days inside the range (read
+        // from the daily rollups) and the partial days at its ends (read from the rows): kpi_bounds. The statements then
+        // get those as values, so PostgreSQL plans each read as the index range it is.
+        var clients = new List<Bounds>();
+        await using (var conn = await TenantSession.OpenConnectionAsync(dataSource, tenant, ct))
+        await using (var cmd = new NpgsqlCommand("""
+            SELECT cl.id, cl.currency, b.tz, b.day_from, b.day_to, b.a_from, b.a_to, b.b_from, b.b_to
+            FROM clients cl, kpi_bounds(cl.id, $1, $2) b WHERE cl.id = ANY($3) ORDER BY cl.id
+            """, conn))
+        {
+            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)range.From ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)range.To ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = ids, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid });
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                clients.Add(new Bounds(reader.GetGuid(0), reader.GetString(1), reader.GetString(2),
+                    reader.IsDBNull(3) ? null : reader.GetFieldValue<DateOnly>(3), reader.IsDBNull(4) ? null : reader.GetFieldValue<DateOnly>(4),
+                    Time(reader, 5), Time(reader, 6), Time(reader, 7), Time(reader, 8)));
+        }
+
         // Two connections, two round trips at once: the called / contacted leads of a bounded range (the one statement
-        // whose cost grows with the range's calls) run beside the rollup statements, not before them.
+        // whose cost grows with the range's calls) run beside the rollup statements, not after them.
         await using var reachConn = await TenantSession.OpenConnectionAsync(dataSource, tenant, ct);
-        await using var conn = await TenantSession.OpenConnectionAsync(dataSource, tenant, ct);
+        await using var mainConn = await TenantSession.OpenConnectionAsync(dataSource, tenant, ct);
         await using var reachBatch = new NpgsqlBatch(reachConn);
-        await using var batch = new NpgsqlBatch(conn);
+        await using var batch = new NpgsqlBatch(mainConn);
         // Whole days come from the daily rollups (kpi_daily_leads, kpi_daily_calls, kpi_daily_appointments: kept by
         // triggers in the same transactions as the rows, in the client's time zone); the partial days at the range's ends
-        // come from the rows (kpi_bounds says which). All time, the leads by status are campaign_lead_counts and the
-        // called / contacted leads kpi_campaign_reach (both trigger-kept too). Only the called / contacted leads of a
-        // bounded range read the range's calls (distinct leads do not add up across days). The leads are the sum of the
-        // leads by status, the calls the sum of the calls by day. Each statement runs once per client (cl.id).
+        // come from the rows. All time, the leads by status are campaign_lead_counts and the called / contacted leads
+        // kpi_campaign_reach (both trigger-kept too). Only the called / contacted leads of a bounded range read the
+        // range's calls (distinct leads do not add up across days). The leads are the sum of the leads by status, the
+        // calls the sum of the calls by day.
         var allTime = range.From is null && range.To is null;
-        // $1 clients, $2 from, $3 to, $4 campaign
-        Add(reachBatch, PerClient(allTime
-            ? """
-              SELECT coalesce(sum(r.called_leads), 0)::int, coalesce(sum(r.contacted_leads), 0)::int
-              FROM kpi_campaign_reach r
-              WHERE r.client_id = cl.id AND ($4::uuid IS NULL OR r.campaign_id = $4)
-              """
-            : """
-              SELECT count(*)::int, count(*) FILTER (WHERE x.connected)::int
-              FROM (SELECT c.lead_id, bool_or(c.started_at IS NOT NULL OR c.duration_seconds > 0) AS connected
-                    FROM call_logs c
-                    WHERE c.client_id = cl.id AND ($4::uuid IS NULL OR c.campaign_id = $4) AND c.lead_id IS NOT NULL
-                      AND ($2::timestamptz IS NULL OR c.created_at >= $2) AND ($3::timestamptz IS NULL OR c.created_at < $3)
-                    GROUP BY c.lead_id) x
-              """), ids, range);
-        Add(batch, PerClient("""
-            SELECT coalesce(sum(d.booked), 0)::int, coalesce(sum(d.shown), 0)::int, coalesce(sum(d.verified), 0)::int
-            FROM (SELECT k.booked, k.shown, k.verified
-                  FROM kpi_daily_appointments k, kpi_bounds(cl.id, $2, $3) b
-                  WHERE k.client_id = cl.id AND ($4::uuid IS NULL OR k.campaign_id = $4)
-                    AND (b.day_from IS NULL OR k.day >= b.day_from) AND (b.day_to IS NULL OR k.day < b.day_to)
-                  UNION ALL
-                  SELECT count(*) FILTER (WHERE a.rescheduled_from_uid IS NULL), 0, 0
-                  FROM appointments a, kpi_bounds(cl.id, $2, $3) b
-                  WHERE a.client_id = cl.id AND ($4::uuid IS NULL OR a.campaign_id = $4)
-                    AND ((a.created_at >= b.a_from AND a.created_at < b.a_to) OR (a.created_at >= b.b_from AND a.created_at < b.b_to))
-                  UNION ALL
-                  SELECT 0, count(*) FILTER (WHERE a.status = 'shown'), count(*) FILTER (WHERE a.status IN ('shown', 'no_show'))
-                  FROM appointments a, kpi_bounds(cl.id, $2, $3) b
-                  WHERE a.client_id = cl.id AND ($4::uuid IS NULL OR a.campaign_id = $4)
-                    AND ((a.starts_at >= b.a_from AND a.starts_at < b.a_to) OR (a.starts_at >= b.b_from AND a.starts_at < b.b_to))) d
-            """), ids, range);
-        Add(batch, PerClient("""
-            SELECT cl.currency, coalesce(sum(d.cost), 0)
-            FROM (SELECT sum(k.usage_cost) AS cost
-                  FROM kpi_daily_calls k, kpi_bounds(cl.id, $2, $3) b
-                  WHERE k.client_id = cl.id AND ($4::uuid IS NULL OR k.campaign_id = $4)
-                    AND (b.day_from IS NULL OR k.day >= b.day_from) AND (b.day_to IS NULL OR k.day < b.day_to)
-                  UNION ALL
-                  SELECT sum(u.cost)
-                  FROM usage_records u, kpi_bounds(cl.id, $2, $3) b
-                  WHERE u.client_id = cl.id
-                    AND ((u.occurred_at >= b.a_from AND u.occurred_at < b.a_to) OR (u.occurred_at >= b.b_from AND u.occurred_at < b.b_to))
-                    AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM call_logs c WHERE c.client_id = cl.id AND c.id = u.call_log_id AND c.campaign_id = $4))) d
-            """), ids, range);
-        Add(batch, PerClient("""
-            SELECT d.day, sum(d.n)::int
-            FROM (SELECT k.day, k.calls AS n
-                  FROM kpi_daily_calls k, kpi_bounds(cl.id, $2, $3) b
-                  WHERE k.client_id = cl.id AND ($4::uuid IS NULL OR k.campaign_id = $4) AND k.calls <> 0
-                    AND (b.day_from IS NULL OR k.day >= b.day_from) AND (b.day_to IS NULL OR k.day < b.day_to)
-                  UNION ALL
-                  SELECT (c.created_at AT TIME ZONE b.tz)::date, count(*)
-                  FROM call_logs c, kpi_bounds(cl.id, $2, $3) b
-                  WHERE c.client_id = cl.id AND ($4::uuid IS NULL OR c.campaign_id = $4)
-                    AND ((c.created_at >= b.a_from AND c.created_at < b.a_to) OR (c.created_at >= b.b_from AND c.created_at < b.b_to))
-                  GROUP BY 1) d
-            GROUP BY 1 HAVING sum(d.n) <> 0
-            """, "x.day"), ids, range);
-        Add(batch, PerClient(allTime
-            ? """
-              SELECT n.status::text AS status, sum(n.count)::int
-              FROM campaign_lead_counts n
-              WHERE n.client_id = cl.id AND ($4::uuid IS NULL OR n.campaign_id = $4)
-              GROUP BY 1 HAVING sum(n.count) > 0
-              """
-            : """
-              SELECT d.status, sum(d.n)::int
-              FROM (SELECT k.status::text AS status, k.count AS n
-                    FROM kpi_daily_leads k, kpi_bounds(cl.id, $2, $3) b
-                    WHERE k.client_id = cl.id AND ($4::uuid IS NULL OR k.campaign_id = $4)
-                      AND (b.day_from IS NULL OR k.day >= b.day_from) AND (b.day_to IS NULL OR k.day < b.day_to)
-                    UNION ALL
-                    SELECT l.status::text, count(*)
-                    FROM leads l, kpi_bounds(cl.id, $2, $3) b
-                    WHERE l.client_id = cl.id AND ($4::uuid IS NULL OR l.campaign_id = $4)
-                      AND ((l.created_at >= b.a_from AND l.created_at < b.a_to) OR (l.created_at >= b.b_from AND l.created_at < b.b_to))
-                    GROUP BY 1) d
-              GROUP BY 1 HAVING sum(d.n) <> 0
-              """, "x.status"), ids, range);
+        // $1 client, $2 from, $3 to, $4 campaign, $5 first whole day, $6 day after the last, [$7, $8) and [$9, $10) the
+        // partial days, $11 the client's time zone
+        const string Days = "($5::date IS NULL OR k.day >= $5) AND ($6::date IS NULL OR k.day < $6)";
+        static string Ends(string column) => $"(({column} >= $7 AND {column} < $8) OR ({column} >= $9 AND {column} < $10))";
+        foreach (var client in clients)
+        {
+            Add(reachBatch, allTime
+                ? """
+                  SELECT coalesce(sum(r.called_leads), 0)::int, coalesce(sum(r.contacted_leads), 0)::int
+                  FROM kpi_campaign_reach r
+                  WHERE r.client_id = $1 AND ($4::uuid IS NULL OR r.campaign_id = $4)
+                  """
+                : """
+                  SELECT count(*)::int, count(*) FILTER (WHERE x.connected)::int
+                  FROM (SELECT c.lead_id, bool_or(c.started_at IS NOT NULL OR c.duration_seconds > 0) AS connected
+                        FROM call_logs c
+                        WHERE c.client_id = $1 AND ($4::uuid IS NULL OR c.campaign_id = $4) AND c.lead_id IS NOT NULL
+                          AND ($2::timestamptz IS NULL OR c.created_at >= $2) AND ($3::timestamptz IS NULL OR c.created_at < $3)
+                        GROUP BY c.lead_id) x
+                  """, client, range);
+            Add(batch, $"""
+                SELECT coalesce(sum(d.booked), 0)::int, coalesce(sum(d.shown), 0)::int, coalesce(sum(d.verified), 0)::int
+                FROM (SELECT k.booked, k.shown, k.verified
+                      FROM kpi_daily_appointments k
+                      WHERE k.client_id = $1 AND ($4::uuid IS NULL OR k.campaign_id = $4) AND {Days}
+                      UNION ALL
+                      SELECT count(*) FILTER (WHERE a.rescheduled_from_uid IS NULL), 0, 0
+                      FROM appointments a
+                      WHERE a.client_id = $1 AND ($4::uuid IS NULL OR a.campaign_id = $4) AND {Ends("a.created_at")}
+                      UNION ALL
+                      SELECT 0, count(*) FILTER (WHERE a.status = 'shown'), count(*) FILTER (WHERE a.status IN ('shown', 'no_show'))
+                      FROM appointments a
+                      WHERE a.client_id = $1 AND ($4::uuid IS NULL OR a.campaign_id = $4) AND {Ends("a.starts_at")}) d
+                """, client, range);
+            Add(batch, $"""
+                SELECT coalesce(sum(d.cost), 0)
+                FROM (SELECT sum(k.usage_cost) AS cost
+                      FROM kpi_daily_calls k
+                      WHERE k.client_id = $1 AND ($4::uuid IS NULL OR k.campaign_id = $4) AND {Days}
+                      UNION ALL
+                      SELECT sum(u.cost)
+                      FROM usage_records u
+                      WHERE u.client_id = $1 AND {Ends("u.occurred_at")}
+                        AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM call_logs c WHERE c.client_id = $1 AND c.id = u.call_log_id AND c.campaign_id = $4))) d
+                """, client, range);
+            Add(batch, $"""
+                SELECT d.day, sum(d.n)::int
+                FROM (SELECT k.day, k.calls AS n
+                      FROM kpi_daily_calls k
+                      WHERE k.client_id = $1 AND ($4::uuid IS NULL OR k.campaign_id = $4) AND k.calls <> 0 AND {Days}
+                      UNION ALL
+                      SELECT (c.created_at AT TIME ZONE $11)::date, count(*)
+                      FROM call_logs c
+                      WHERE c.client_id = $1 AND ($4::uuid IS NULL OR c.campaign_id = $4) AND {Ends("c.created_at")}
+                      GROUP BY 1) d
+                GROUP BY 1 HAVING sum(d.n) <> 0 ORDER BY 1
+                """, client, range);
+            Add(batch, allTime
+                ? """
+                  SELECT n.status::text, sum(n.count)::int
+                  FROM campaign_lead_counts n
+                  WHERE n.client_id = $1 AND ($4::uuid IS NULL OR n.campaign_id = $4)
+                  GROUP BY 1 HAVING sum(n.count) > 0 ORDER BY 1
+                  """
+                : $"""
+                  SELECT d.status, sum(d.n)::int
+                  FROM (SELECT k.status::text AS status, k.count AS n
+                        FROM kpi_daily_leads k
+                        WHERE k.client_id = $1 AND ($4::uuid IS NULL OR k.campaign_id = $4) AND {Days}
+                        UNION ALL
+                        SELECT l.status::text, count(*)
+                        FROM leads l
+                        WHERE l.client_id = $1 AND ($4::uuid IS NULL OR l.campaign_id = $4) AND {Ends("l.created_at")}
+                        GROUP BY 1) d
+                  GROUP BY 1 HAVING sum(d.n) <> 0 ORDER BY 1
+                  """, client, range);
+        }
 
+        var result = new Dictionary<Guid, KpiSnapshot>(ids.Length);
         var reach = new Dictionary<Guid, (int Called, int Contacted)>();
-        var appointments = new Dictionary<Guid, (int Booked, int Shown, int Verified)>();
-        var usage = new Dictionary<Guid, (string Currency, decimal Cost)>();
-        var byDay = new Dictionary<Guid, List<DayCount>>();
-        var byStatus = new Dictionary<Guid, List<StatusCount>>();
         await Task.WhenAll(ReadMainAsync(), ReadReachAsync());
+        foreach (var (id, (called, contacted)) in reach)
+            result[id] = result[id] with { CalledLeads = called, ContactedLeads = contacted };
+        foreach (var id in ids.Where(id => !result.ContainsKey(id))) // not visible: zeros
+            result[id] = new KpiSnapshot(range, 0, 0, 0, 0, 0, 0, 0, 0m, "usd", [], []);
+        return result;
 
         async Task ReadMainAsync()
         {
+            if (clients.Count == 0) return;
             await using var reader = await batch.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct)) appointments[reader.GetGuid(0)] = (reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3));
-            await reader.NextResultAsync(ct);
-            while (await reader.ReadAsync(ct)) usage[reader.GetGuid(0)] = (reader.GetString(1), reader.GetDecimal(2));
-            await reader.NextResultAsync(ct);
-            while (await reader.ReadAsync(ct))
-                Of(byDay, reader.GetGuid(0)).Add(new DayCount(DateOnly.FromDateTime(reader.GetDateTime(1)), reader.GetInt32(2)));
-            await reader.NextResultAsync(ct);
-            while (await reader.ReadAsync(ct))
-                Of(byStatus, reader.GetGuid(0)).Add(new StatusCount(reader.GetString(1), reader.GetInt32(2)));
+            var first = true;
+            foreach (var client in clients)
+            {
+                if (!first) await reader.NextResultAsync(ct);
+                first = false;
+                await reader.ReadAsync(ct);
+                var (booked, shown, verified) = (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2));
+                await reader.NextResultAsync(ct);
+                await reader.ReadAsync(ct);
+                var cost = reader.GetDecimal(0);
+                await reader.NextResultAsync(ct);
+                var days = new List<DayCount>();
+                while (await reader.ReadAsync(ct)) days.Add(new DayCount(reader.GetFieldValue<DateOnly>(0), reader.GetInt32(1)));
+                await reader.NextResultAsync(ct);
+                var statuses = new List<StatusCount>();
+                while (await reader.ReadAsync(ct)) statuses.Add(new StatusCount(reader.GetString(0), reader.GetInt32(1)));
+                lock (result)
+                    result[client.Id] = new KpiSnapshot(range, statuses.Sum(s => s.Count), days.Sum(d => d.Count), 0, 0,
+                        booked, shown, verified, cost, client.Currency, days, statuses);
+            }
         }
 
         async Task ReadReachAsync()
         {
+            if (clients.Count == 0) return;
             await using var reader = await reachBatch.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct)) reach[reader.GetGuid(0)] = (reader.GetInt32(1), reader.GetInt32(2));
+            var first = true;
+            foreach (var client in clients)
+            {
+                if (!first) await reader.NextResultAsync(ct);
+                first = false;
+                await reader.ReadAsync(ct);
+                lock (reach) reach[client.Id] = (reader.GetInt32(0), reader.GetInt32(1));
+            }
         }
-
-        var result = new Dictionary<Guid, KpiSnapshot>(ids.Length);
-        foreach (var id in ids)
-        {
-            var (called, contacted) = reach.GetValueOrDefault(id);
-            var (booked, shown, verified) = appointments.GetValueOrDefault(id);
-            var (currency, cost) = usage.TryGetValue(id, out var u) ? u : ("usd", 0m);
-            var days = byDay.GetValueOrDefault(id) ?? [];
-            var statuses = byStatus.GetValueOrDefault(id) ?? [];
-            result[id] = new KpiSnapshot(range, statuses.Sum(s => s.Count), days.Sum(d => d.Count), called, contacted, booked, shown, verified,
-                cost, currency, days, statuses);
-        }
-        return result;
     }
 
-    // a statement for each requested client: the inner query reads cl.id (a client the caller may see)
-    private static string PerClient(string inner, string? orderBy = null) =>
-        $"SELECT cl.id, x.* FROM clients cl CROSS JOIN LATERAL ({inner}) x WHERE cl.id = ANY($1) ORDER BY cl.id{(orderBy is null ? "" : ", " + orderBy)}";
+    /// <summary>A client's currency, time zone and the range in its local days (see kpi_bounds).</summary>
+    private sealed record Bounds(Guid Id, string Currency, string TimeZone, DateOnly? DayFrom, DateOnly? DayTo,
+        DateTimeOffset? AFrom, DateTimeOffset? ATo, DateTimeOffset? BFrom, DateTimeOffset? BTo);
+
+    private static DateTimeOffset? Time(NpgsqlDataReader reader, int i) => reader.IsDBNull(i) ? null : reader.GetFieldValue<DateTimeOffset>(i);
 
     private static List<T> Of<T>(Dictionary<Guid, List<T>> lists, Guid id) =>
         lists.TryGetValue(id, out var list) ? list : lists[id] = [];
 
-    private static void Add(NpgsqlBatch batch, string sql, Guid[] clientIds, KpiRange range)
+    private static void Add(NpgsqlBatch batch, string sql, Bounds client, KpiRange range)
     {
         var command = new NpgsqlBatchCommand(sql);
-        command.Parameters.Add(new NpgsqlParameter { Value = clientIds, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)range.From ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)range.To ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)range.CampaignId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
+        void P(object? value, NpgsqlTypes.NpgsqlDbType type) =>
+            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value, NpgsqlDbType = type });
+        P(client.Id, NpgsqlTypes.NpgsqlDbType.Uuid);
+        P(range.From, NpgsqlTypes.NpgsqlDbType.TimestampTz);
+        P(range.To, NpgsqlTypes.NpgsqlDbType.TimestampTz);
+        P(range.CampaignId, NpgsqlTypes.NpgsqlDbType.Uuid);
+        P(client.DayFrom, NpgsqlTypes.NpgsqlDbType.Date);
+        P(client.DayTo, NpgsqlTypes.NpgsqlDbType.Date);
+        P(client.AFrom, NpgsqlTypes.NpgsqlDbType.TimestampTz);
+        P(client.ATo, NpgsqlTypes.NpgsqlDbType.TimestampTz);
+        P(client.BFrom, NpgsqlTypes.NpgsqlDbType.TimestampTz);
+        P(client.BTo, NpgsqlTypes.NpgsqlDbType.TimestampTz);
+        P(client.TimeZone, NpgsqlTypes.NpgsqlDbType.Text);
         batch.BatchCommands.Add(command);
     }
 }
