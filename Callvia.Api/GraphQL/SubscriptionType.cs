@@ -24,5 +24,17 @@ public sealed class SubscriptionType : ObjectGraphType
                              ?? throw new ExecutionError("There is no client on this host.") { Code = "NOT_FOUND" };
                 return ctx.RequestServices!.GetRequiredService<KpiUpdates>().Watch(tenant, range);
             });
+
+        Field<NonNullGraphType<Leads.LeadImportGraphType>>("leadImportProgress")
+            .Description("The lead import at once, then whenever its progress or status moves; completes when the import completed or failed.")
+            .Argument<NonNullGraphType<IdGraphType>>("id")
+            .ResolveStream(ctx =>
+            {
+                var tenant = ctx.RequestServices!.GetRequiredService<TenantContext>().Tenant
+                             ?? throw new ExecutionError("There is no client on this host.") { Code = "NOT_FOUND" };
+                var id = GlobalId.Decode(ctx.GetArgument<string>("id"), Leads.LeadImportGraphType.TypeName)
+                         ?? throw new ExecutionError("'id' is not a lead import id.") { Code = "VALIDATION" };
+                return ctx.RequestServices!.GetRequiredService<Leads.LeadImportProgress>().Watch(tenant, id);
+            });
     }
 }

@@ -105,9 +105,12 @@ public sealed class KpiService(NpgsqlDataSource dataSource, TenantContext tenant
         // $1 client, $2 from, $3 to, $4 campaign, $5 first whole day, $6 day after the last, [$7, $8) and [$9, $10) the
         // partial days, $11 the client's time zone
         const string Days = "($5::date IS NULL OR k.day >= $5) AND ($6::date IS NULL OR k.day < $6)";
-        static string Ends(string column) => $"(({column} >= $7 AND {column} < $8) OR ({column} >= $9 AND {column} < $10))";
         foreach (var client in clients)
         {
+            // a range of whole days (or all time) has no partial days: no read of the rows at all (not even a plan that
+            // starts parallel workers to find nothing)
+            var partial = client.ATo > client.AFrom || client.BTo > client.BFrom;
+            string Ends(string column) => partial ? $"(({column} >= $7 AND {column} < $8) OR ({column} >= $9 AND {column} < $10))" : "false";
             Add(reachBatch, allTime
                 ? """
                   SELECT coalesce(sum(r.called_leads), 0)::int, coalesce(sum(r.contacted_leads), 0)::int

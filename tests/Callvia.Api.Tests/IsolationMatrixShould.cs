@@ -128,6 +128,16 @@ public sealed class IsolationMatrixShould(ApiFixture fixture)
                 var next = await ws.NextAsync();
                 Assert.Equal(0, next.GetProperty("payload").GetProperty("data").GetProperty("kpisUpdated").GetProperty("leads").GetInt32());
             },
+            ["leadImportProgress"] = async () =>
+            {
+                await using var ws = await GraphQLWsClient.ConnectAsync(fixture.Api, a.Slug, cookies: cookiesA);
+                await ws.SendAsync(new { type = "connection_init" });
+                Assert.Equal("connection_ack", (await ws.NextAsync()).GetProperty("type").GetString());
+                await ws.SubscribeAsync("i", "subscription($id: ID!) { leadImportProgress(id: $id) { id status } }", new { id = bIds["leadImport"] });
+                var refused = (await ws.NextAsync()).ToString();
+                Assert.Contains("NOT_FOUND", refused);
+                Assert.DoesNotContain("AWAITING_UPLOAD", refused);
+            },
         };
 
         // every root field of the schema has its probe

@@ -41,6 +41,7 @@ public static class GraphQLWebSocketEndpoint
             .Validate(o => o.MaxMessageBytes > 0, "GraphQL:MaxMessageBytes must be positive.")
             .ValidateOnStart();
         services.AddSingleton<Kpis.KpiUpdates>();
+        services.AddSingleton<Leads.LeadImportProgress>();
         return services;
     }
 
