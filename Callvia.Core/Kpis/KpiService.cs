@@ -69,39 +69,22 @@ public sealed class KpiService(NpgsqlDataSource dataSource, TenantContext tenant
         if (ids.Length == 0) return new Dictionary<Guid, KpiSnapshot>();
         if (!tenant.IsAgency && (tenant.ClientId is not { } own || ids.Any(id => id != own)))
             throw new InvalidOperationException("Other clients' KPIs need the agency scope.");
-        // First each client's currency, time zone and the range in its local days: the whole days inside the range (read
-        // from the daily rollups) and the partial days at its ends (read from the rows): kpi_bounds. The statements then
-        // get those as values, so PostgreSQL plans each read as the index range it is.
-        var clients = new List<Bounds>();
-        await using (var conn = await TenantSession.OpenConnectionAsync(dataSource, tenant, ct))
-        await using (var cmd = new NpgsqlCommand("""
-            SELECT cl.id, cl.currency, b.tz, b.day_from, b.day_to, b.a_from, b.a_to, b.b_from, b.b_to
-            FROM clients cl, kpi_bounds(cl.id, $1, $2) b WHERE cl.id = ANY($3) ORDER BY cl.id
-            """, conn))
-        {
-            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)range.From ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)range.To ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = ids, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid });
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-                clients.Add(new Bounds(reader.GetGuid(0), reader.GetString(1), reader.GetString(2),
-                    reader.IsDBNull(3) ? null : reader.GetFieldValue<DateOnly>(3), reader.IsDBNull(4) ? null : reader.GetFieldValue<DateOnly>(4),
-                    Time(reader, 5), Time(reader, 6), Time(reader, 7), Time(reader, 8)));
-        }
-
-        // Two connections, two round trips at once: the called / contacted leads of a bounded range (the one statement
-        // whose cost grows with the range's calls) run beside the rollup statements, not after them.
-        await using var reachConn = await TenantSession.OpenConnectionAsync(dataSource, tenant, ct);
-        await using var mainConn = await TenantSession.OpenConnectionAsync(dataSource, tenant, ct);
-        await using var reachBatch = new NpgsqlBatch(reachConn);
-        await using var batch = new NpgsqlBatch(mainConn);
+        var allTime = range.From is null && range.To is null;
+        // A bounded range's called / contacted leads (the one statement whose cost grows with the range's calls: distinct
+        // leads do not add up across days) run on a second connection, beside everything else.
+        var reach = new Dictionary<Guid, (int Called, int Contacted)>();
+        var reachRead = allTime ? Task.CompletedTask : ReadRangeReachAsync();
+        await using var conn = await TenantSession.OpenConnectionAsync(dataSource, tenant, ct);
+        // A bounded range first needs each client's time zone and the range in its local days: the whole days inside it
+        // (read from the daily rollups) and the partial days at its ends (read from the rows): kpi_bounds. The
+        // statements then get those as values, so PostgreSQL plans each read as the index range it is.
+        var clients = allTime ? ids.Select(id => new Bounds(id, "UTC", null, null, null, null, null, null)).ToList() : await BoundsAsync();
+        await using var batch = new NpgsqlBatch(conn);
         // Whole days come from the daily rollups (kpi_daily_leads, kpi_daily_calls, kpi_daily_appointments: kept by
         // triggers in the same transactions as the rows, in the client's time zone); the partial days at the range's ends
         // come from the rows. All time, the leads by status are campaign_lead_counts and the called / contacted leads
-        // kpi_campaign_reach (both trigger-kept too). Only the called / contacted leads of a bounded range read the
-        // range's calls (distinct leads do not add up across days). The leads are the sum of the leads by status, the
-        // calls the sum of the calls by day.
-        var allTime = range.From is null && range.To is null;
+        // kpi_campaign_reach (both trigger-kept too). The leads are the sum of the leads by status, the calls the sum of
+        // the calls by day.
         // $1 client, $2 from, $3 to, $4 campaign, $5 first whole day, $6 day after the last, [$7, $8) and [$9, $10) the
         // partial days, $11 the client's time zone
         const string Days = "($5::date IS NULL OR k.day >= $5) AND ($6::date IS NULL OR k.day < $6)";
@@ -111,20 +94,12 @@ public sealed class KpiService(NpgsqlDataSource dataSource, TenantContext tenant
             // starts parallel workers to find nothing)
             var partial = client.ATo > client.AFrom || client.BTo > client.BFrom;
             string Ends(string column) => partial ? $"(({column} >= $7 AND {column} < $8) OR ({column} >= $9 AND {column} < $10))" : "false";
-            Add(reachBatch, allTime
-                ? """
-                  SELECT coalesce(sum(r.called_leads), 0)::int, coalesce(sum(r.contacted_leads), 0)::int
-                  FROM kpi_campaign_reach r
-                  WHERE r.client_id = $1 AND ($4::uuid IS NULL OR r.campaign_id = $4)
-                  """
-                : """
-                  SELECT count(*)::int, count(*) FILTER (WHERE x.connected)::int
-                  FROM (SELECT c.lead_id, bool_or(c.started_at IS NOT NULL OR c.duration_seconds > 0) AS connected
-                        FROM call_logs c
-                        WHERE c.client_id = $1 AND ($4::uuid IS NULL OR c.campaign_id = $4) AND c.lead_id IS NOT NULL
-                          AND ($2::timestamptz IS NULL OR c.created_at >= $2) AND ($3::timestamptz IS NULL OR c.created_at < $3)
-                        GROUP BY c.lead_id) x
-                  """, client, range);
+            if (allTime)
+                Add(batch, """
+                    SELECT coalesce(sum(r.called_leads), 0)::int, coalesce(sum(r.contacted_leads), 0)::int
+                    FROM kpi_campaign_reach r
+                    WHERE r.client_id = $1 AND ($4::uuid IS NULL OR r.campaign_id = $4)
+                    """, client, range);
             Add(batch, $"""
                 SELECT coalesce(sum(d.booked), 0)::int, coalesce(sum(d.shown), 0)::int, coalesce(sum(d.verified), 0)::int
                 FROM (SELECT k.booked, k.shown, k.verified
@@ -140,7 +115,7 @@ public sealed class KpiService(NpgsqlDataSource dataSource, TenantContext tenant
                       WHERE a.client_id = $1 AND ($4::uuid IS NULL OR a.campaign_id = $4) AND {Ends("a.starts_at")}) d
                 """, client, range);
             Add(batch, $"""
-                SELECT coalesce(sum(d.cost), 0)
+                SELECT coalesce(sum(d.cost), 0), (SELECT currency FROM clients WHERE id = $1)
                 FROM (SELECT sum(k.usage_cost) AS cost
                       FROM kpi_daily_calls k
                       WHERE k.client_id = $1 AND ($4::uuid IS NULL OR k.campaign_id = $4) AND {Days}
@@ -184,13 +159,32 @@ public sealed class KpiService(NpgsqlDataSource dataSource, TenantContext tenant
         }
 
         var result = new Dictionary<Guid, KpiSnapshot>(ids.Length);
-        var reach = new Dictionary<Guid, (int Called, int Contacted)>();
-        await Task.WhenAll(ReadMainAsync(), ReadReachAsync());
+        await ReadMainAsync();
+        await reachRead;
         foreach (var (id, (called, contacted)) in reach)
-            result[id] = result[id] with { CalledLeads = called, ContactedLeads = contacted };
+            if (result.TryGetValue(id, out var snapshot))
+                result[id] = snapshot with { CalledLeads = called, ContactedLeads = contacted };
         foreach (var id in ids.Where(id => !result.ContainsKey(id))) // not visible: zeros
             result[id] = new KpiSnapshot(range, 0, 0, 0, 0, 0, 0, 0, 0m, "usd", [], []);
         return result;
+
+        async Task<List<Bounds>> BoundsAsync()
+        {
+            var list = new List<Bounds>();
+            await using var cmd = new NpgsqlCommand("""
+                SELECT cl.id, b.tz, b.day_from, b.day_to, b.a_from, b.a_to, b.b_from, b.b_to
+                FROM clients cl, kpi_bounds(cl.id, $1, $2) b WHERE cl.id = ANY($3) ORDER BY cl.id
+                """, conn);
+            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)range.From ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)range.To ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = ids, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid });
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                list.Add(new Bounds(reader.GetGuid(0), reader.GetString(1),
+                    reader.IsDBNull(2) ? null : reader.GetFieldValue<DateOnly>(2), reader.IsDBNull(3) ? null : reader.GetFieldValue<DateOnly>(3),
+                    Time(reader, 4), Time(reader, 5), Time(reader, 6), Time(reader, 7)));
+            return list;
+        }
 
         async Task ReadMainAsync()
         {
@@ -201,40 +195,55 @@ public sealed class KpiService(NpgsqlDataSource dataSource, TenantContext tenant
             {
                 if (!first) await reader.NextResultAsync(ct);
                 first = false;
+                if (allTime)
+                {
+                    await reader.ReadAsync(ct);
+                    lock (reach) reach[client.Id] = (reader.GetInt32(0), reader.GetInt32(1));
+                    await reader.NextResultAsync(ct);
+                }
                 await reader.ReadAsync(ct);
                 var (booked, shown, verified) = (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2));
                 await reader.NextResultAsync(ct);
                 await reader.ReadAsync(ct);
-                var cost = reader.GetDecimal(0);
+                var (cost, currency) = (reader.GetDecimal(0), reader.IsDBNull(1) ? "usd" : reader.GetString(1));
                 await reader.NextResultAsync(ct);
                 var days = new List<DayCount>();
                 while (await reader.ReadAsync(ct)) days.Add(new DayCount(reader.GetFieldValue<DateOnly>(0), reader.GetInt32(1)));
                 await reader.NextResultAsync(ct);
                 var statuses = new List<StatusCount>();
                 while (await reader.ReadAsync(ct)) statuses.Add(new StatusCount(reader.GetString(0), reader.GetInt32(1)));
-                lock (result)
-                    result[client.Id] = new KpiSnapshot(range, statuses.Sum(s => s.Count), days.Sum(d => d.Count), 0, 0,
-                        booked, shown, verified, cost, client.Currency, days, statuses);
+                result[client.Id] = new KpiSnapshot(range, statuses.Sum(s => s.Count), days.Sum(d => d.Count), 0, 0,
+                    booked, shown, verified, cost, currency, days, statuses);
             }
         }
 
-        async Task ReadReachAsync()
+        async Task ReadRangeReachAsync()
         {
-            if (clients.Count == 0) return;
+            await using var reachConn = await TenantSession.OpenConnectionAsync(dataSource, tenant, ct);
+            await using var reachBatch = new NpgsqlBatch(reachConn);
+            foreach (var id in ids)
+                Add(reachBatch, """
+                    SELECT count(*)::int, count(*) FILTER (WHERE x.connected)::int
+                    FROM (SELECT c.lead_id, bool_or(c.started_at IS NOT NULL OR c.duration_seconds > 0) AS connected
+                          FROM call_logs c
+                          WHERE c.client_id = $1 AND ($4::uuid IS NULL OR c.campaign_id = $4) AND c.lead_id IS NOT NULL
+                            AND ($2::timestamptz IS NULL OR c.created_at >= $2) AND ($3::timestamptz IS NULL OR c.created_at < $3)
+                          GROUP BY c.lead_id) x
+                    """, new Bounds(id, "UTC", null, null, null, null, null, null), range);
             await using var reader = await reachBatch.ExecuteReaderAsync(ct);
             var first = true;
-            foreach (var client in clients)
+            foreach (var id in ids)
             {
                 if (!first) await reader.NextResultAsync(ct);
                 first = false;
                 await reader.ReadAsync(ct);
-                lock (reach) reach[client.Id] = (reader.GetInt32(0), reader.GetInt32(1));
+                lock (reach) reach[id] = (reader.GetInt32(0), reader.GetInt32(1));
             }
         }
     }
 
-    /// <summary>A client's currency, time zone and the range in its local days (see kpi_bounds).</summary>
-    private sealed record Bounds(Guid Id, string Currency, string TimeZone, DateOnly? DayFrom, DateOnly? DayTo,
+    /// <summary>A client's time zone and the range in its local days (see kpi_bounds).</summary>
+    private sealed record Bounds(Guid Id, string TimeZone, DateOnly? DayFrom, DateOnly? DayTo,
         DateTimeOffset? AFrom, DateTimeOffset? ATo, DateTimeOffset? BFrom, DateTimeOffset? BTo);
 
     private static DateTimeOffset? Time(NpgsqlDataReader reader, int i) => reader.IsDBNull(i) ? null : reader.GetFieldValue<DateTimeOffset>(i);
