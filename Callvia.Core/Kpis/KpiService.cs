@@ -93,7 +93,9 @@ public sealed class KpiService(NpgsqlDataSource dataSource, TenantContext tenant
             // a range of whole days (or all time) has no partial days: no read of the rows at all (not even a plan that
             // starts parallel workers to find nothing)
             var partial = client.ATo > client.AFrom || client.BTo > client.BFrom;
-            string Ends(string column) => partial ? $"(({column} >= $7 AND {column} < $8) OR ({column} >= $9 AND {column} < $10))" : "false";
+            // the rows of the partial days, read only when there are any
+            string Rows(string select, string column) =>
+                partial ? $"UNION ALL {select} AND (({column} >= $7 AND {column} < $8) OR ({column} >= $9 AND {column} < $10))" : "";
             if (allTime)
                 Add(batch, """
                     SELECT coalesce(sum(r.called_leads), 0)::int, coalesce(sum(r.contacted_leads), 0)::int
@@ -105,36 +107,35 @@ public sealed class KpiService(NpgsqlDataSource dataSource, TenantContext tenant
                 FROM (SELECT k.booked, k.shown, k.verified
                       FROM kpi_daily_appointments k
                       WHERE k.client_id = $1 AND ($4::uuid IS NULL OR k.campaign_id = $4) AND {Days}
-                      UNION ALL
-                      SELECT count(*) FILTER (WHERE a.rescheduled_from_uid IS NULL), 0, 0
-                      FROM appointments a
-                      WHERE a.client_id = $1 AND ($4::uuid IS NULL OR a.campaign_id = $4) AND {Ends("a.created_at")}
-                      UNION ALL
-                      SELECT 0, count(*) FILTER (WHERE a.status = 'shown'), count(*) FILTER (WHERE a.status IN ('shown', 'no_show'))
-                      FROM appointments a
-                      WHERE a.client_id = $1 AND ($4::uuid IS NULL OR a.campaign_id = $4) AND {Ends("a.starts_at")}) d
+                      {Rows("""
+                          SELECT count(*) FILTER (WHERE a.rescheduled_from_uid IS NULL), 0, 0 FROM appointments a
+                          WHERE a.client_id = $1 AND ($4::uuid IS NULL OR a.campaign_id = $4)
+                          """, "a.created_at")}
+                      {Rows("""
+                          SELECT 0, count(*) FILTER (WHERE a.status = 'shown'), count(*) FILTER (WHERE a.status IN ('shown', 'no_show'))
+                          FROM appointments a WHERE a.client_id = $1 AND ($4::uuid IS NULL OR a.campaign_id = $4)
+                          """, "a.starts_at")}) d
                 """, client, range);
             Add(batch, $"""
                 SELECT coalesce(sum(d.cost), 0), (SELECT currency FROM clients WHERE id = $1)
                 FROM (SELECT sum(k.usage_cost) AS cost
                       FROM kpi_daily_calls k
                       WHERE k.client_id = $1 AND ($4::uuid IS NULL OR k.campaign_id = $4) AND {Days}
-                      UNION ALL
-                      SELECT sum(u.cost)
-                      FROM usage_records u
-                      WHERE u.client_id = $1 AND {Ends("u.occurred_at")}
-                        AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM call_logs c WHERE c.client_id = $1 AND c.id = u.call_log_id AND c.campaign_id = $4))) d
+                      {Rows("""
+                          SELECT sum(u.cost) FROM usage_records u
+                          WHERE u.client_id = $1
+                            AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM call_logs c WHERE c.client_id = $1 AND c.id = u.call_log_id AND c.campaign_id = $4))
+                          """, "u.occurred_at")}) d
                 """, client, range);
             Add(batch, $"""
                 SELECT d.day, sum(d.n)::int
                 FROM (SELECT k.day, k.calls AS n
                       FROM kpi_daily_calls k
                       WHERE k.client_id = $1 AND ($4::uuid IS NULL OR k.campaign_id = $4) AND k.calls <> 0 AND {Days}
-                      UNION ALL
-                      SELECT (c.created_at AT TIME ZONE $11)::date, count(*)
-                      FROM call_logs c
-                      WHERE c.client_id = $1 AND ($4::uuid IS NULL OR c.campaign_id = $4) AND {Ends("c.created_at")}
-                      GROUP BY 1) d
+                      {Rows("""
+                          SELECT (c.created_at AT TIME ZONE $11)::date, count(*) FROM call_logs c
+                          WHERE c.client_id = $1 AND ($4::uuid IS NULL OR c.campaign_id = $4)
+                          """, "c.created_at") + (partial ? " GROUP BY 1" : "")}) d
                 GROUP BY 1 HAVING sum(d.n) <> 0 ORDER BY 1
                 """, client, range);
             Add(batch, allTime
@@ -149,11 +150,10 @@ public sealed class KpiService(NpgsqlDataSource dataSource, TenantContext tenant
                   FROM (SELECT k.status::text AS status, k.count AS n
                         FROM kpi_daily_leads k
                         WHERE k.client_id = $1 AND ($4::uuid IS NULL OR k.campaign_id = $4) AND {Days}
-                        UNION ALL
-                        SELECT l.status::text, count(*)
-                        FROM leads l
-                        WHERE l.client_id = $1 AND ($4::uuid IS NULL OR l.campaign_id = $4) AND {Ends("l.created_at")}
-                        GROUP BY 1) d
+                        {Rows("""
+                            SELECT l.status::text, count(*) FROM leads l
+                            WHERE l.client_id = $1 AND ($4::uuid IS NULL OR l.campaign_id = $4)
+                            """, "l.created_at") + (partial ? " GROUP BY 1" : "")}) d
                   GROUP BY 1 HAVING sum(d.n) <> 0 ORDER BY 1
                   """, client, range);
         }
