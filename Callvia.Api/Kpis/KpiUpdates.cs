@@ -17,27 +17,8 @@ public sealed class KpiUpdates(IServiceScopeFactory scopes, IConnectionMultiplex
 {
     public static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(150);
 
-    public IObservable<KpiSnapshot> Watch(TenantInfo tenant, KpiRange range) => new Stream(this, tenant, range);
-
-    private sealed class Stream(KpiUpdates owner, TenantInfo tenant, KpiRange range) : IObservable<KpiSnapshot>
-    {
-        public IDisposable Subscribe(IObserver<KpiSnapshot> observer)
-        {
-            var stop = new CancellationTokenSource();
-            _ = owner.RunAsync(tenant, range, observer, stop.Token);
-            return new Unsubscriber(stop);
-        }
-    }
-
-    private sealed class Unsubscriber(CancellationTokenSource stop) : IDisposable
-    {
-        private int _disposed;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0) stop.Cancel();
-        }
-    }
+    public IObservable<KpiSnapshot> Watch(TenantInfo tenant, KpiRange range) =>
+        GraphQL.PushStream.Create<KpiSnapshot>((observer, ct) => RunAsync(tenant, range, observer, ct));
 
     private async Task RunAsync(TenantInfo tenant, KpiRange range, IObserver<KpiSnapshot> observer, CancellationToken ct)
     {

@@ -14,26 +14,8 @@ public sealed class LeadImportProgress(IServiceScopeFactory scopes, TimeProvider
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
 
-    public IObservable<LeadImportView> Watch(TenantInfo tenant, Guid importId) => new Stream(this, tenant, importId);
-
-    private sealed class Stream(LeadImportProgress owner, TenantInfo tenant, Guid importId) : IObservable<LeadImportView>
-    {
-        public IDisposable Subscribe(IObserver<LeadImportView> observer)
-        {
-            var stop = new CancellationTokenSource();
-            _ = owner.RunAsync(tenant, importId, observer, stop.Token);
-            return new Unsubscriber(stop);
-        }
-    }
-
-    private sealed class Unsubscriber(CancellationTokenSource stop) : IDisposable
-    {
-        private int _disposed;
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0) stop.Cancel();
-        }
-    }
+    public IObservable<LeadImportView> Watch(TenantInfo tenant, Guid importId) =>
+        GraphQL.PushStream.Create<LeadImportView>((observer, ct) => RunAsync(tenant, importId, observer, ct));
 
     private async Task RunAsync(TenantInfo tenant, Guid importId, IObserver<LeadImportView> observer, CancellationToken ct)
     {
