@@ -248,9 +248,6 @@ public sealed class KpiService(NpgsqlDataSource dataSource, TenantContext tenant
 
     private static DateTimeOffset? Time(NpgsqlDataReader reader, int i) => reader.IsDBNull(i) ? null : reader.GetFieldValue<DateTimeOffset>(i);
 
-    private static List<T> Of<T>(Dictionary<Guid, List<T>> lists, Guid id) =>
-        lists.TryGetValue(id, out var list) ? list : lists[id] = [];
-
     private static void Add(NpgsqlBatch batch, string sql, Bounds client, KpiRange range)
     {
         var command = new NpgsqlBatchCommand(sql);

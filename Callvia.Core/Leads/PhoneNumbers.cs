@@ -20,6 +20,9 @@ public static class PhoneNumbers
 
     public readonly record struct Normalized(string E164, string? TimeZone);
 
+    /// <summary>Whether <paramref name="region"/> (ISO 3166, upper case) is a region numbers can be read for.</summary>
+    public static bool IsSupportedRegion(string region) => region.Length == 2 && Util.GetSupportedRegions().Contains(region);
+
     /// <summary>Normalizes <paramref name="raw"/>; null when it is not a valid number.</summary>
     public static Normalized? Normalize(string raw, string defaultRegion, bool withTimeZone = true)
     {

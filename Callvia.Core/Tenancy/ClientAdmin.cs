@@ -1,7 +1,6 @@
 using Callvia.Core.Campaigns;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using PhoneNumbers;
 
 namespace Callvia.Core.Tenancy;
 
@@ -80,7 +79,7 @@ public sealed class ClientAdmin(AgencyAccess agency, TenantStore tenants)
         if (input.DefaultRegion is { } region)
         {
             var r = region.Trim().ToUpperInvariant();
-            if (r.Length == 2 && PhoneNumberUtil.GetInstance().GetSupportedRegions().Contains(r)) client.DefaultRegion = r;
+            if (Leads.PhoneNumbers.IsSupportedRegion(r)) client.DefaultRegion = r;
             else issues.Add(new("defaultRegion", $"'{region}' is not a supported ISO 3166 region (e.g. US, GB)."));
         }
         if (input.RatePerMinute is { } rate)
