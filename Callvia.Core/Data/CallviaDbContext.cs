@@ -36,6 +36,7 @@ public class CallviaDbContext(DbContextOptions<CallviaDbContext> options, Tenant
     public DbSet<Kpis.KpiDailyCalls> KpiDailyCalls => Set<Kpis.KpiDailyCalls>();
     public DbSet<Kpis.KpiCampaignReach> KpiCampaignReach => Set<Kpis.KpiCampaignReach>();
     public DbSet<Kpis.KpiDailyAppointments> KpiDailyAppointments => Set<Kpis.KpiDailyAppointments>();
+    public DbSet<Kpis.KpiDailyReach> KpiDailyReach => Set<Kpis.KpiDailyReach>();
     public DbSet<CallLog> CallLogs => Set<CallLog>();
     public DbSet<UsageRecord> UsageRecords => Set<UsageRecord>();
     public DbSet<Appointment> Appointments => Set<Appointment>();

@@ -58,3 +58,24 @@ public class KpiDailyAppointments : ITenantOwned
     public long Shown { get; set; }
     public long Verified { get; set; }
 }
+
+/// <summary>
+/// The called and contacted leads of any range of whole days, without counting distinct leads at read time. For each
+/// lead and campaign, every local day with a call (or a connected call) adds 1 at (<see cref="Day"/>,
+/// <see cref="Since"/>), where Since is the lead's previous such day (<see cref="DateOnly.MinValue"/> stored as
+/// <c>-infinity</c> when there is none). A lead is in the range's called leads exactly once: on its first call day in
+/// the range, which is the one whose previous call day is before the range. So the called leads of days [A, B) are the
+/// sum over Day in [A, B) with Since &lt; A; read from about (days × distinct previous days) rows instead of every call.
+/// Kept by a statement-level trigger on <c>call_logs</c> (the changed leads' days before and after the statement),
+/// rebuilt when the client's time zone changes.
+/// </summary>
+public class KpiDailyReach : ITenantOwned
+{
+    public Guid ClientId { get; set; }
+    public DateOnly Day { get; set; }
+    /// <summary>The calls' campaign (<see cref="Guid.Empty"/> for none).</summary>
+    public Guid CampaignId { get; set; }
+    public DateOnly Since { get; set; }
+    public long Called { get; set; }
+    public long Contacted { get; set; }
+}

@@ -70,10 +70,6 @@ public sealed class KpiService(NpgsqlDataSource dataSource, TenantContext tenant
         if (!tenant.IsAgency && (tenant.ClientId is not { } own || ids.Any(id => id != own)))
             throw new InvalidOperationException("Other clients' KPIs need the agency scope.");
         var allTime = range.From is null && range.To is null;
-        // A bounded range's called / contacted leads (the one statement whose cost grows with the range's calls: distinct
-        // leads do not add up across days) run on a second connection, beside everything else.
-        var reach = new Dictionary<Guid, (int Called, int Contacted)>();
-        var reachRead = allTime ? Task.CompletedTask : ReadRangeReachAsync();
         await using var conn = await TenantSession.OpenConnectionAsync(dataSource, tenant, ct);
         // A bounded range first needs each client's time zone and the range in its local days: the whole days inside it
         // (read from the daily rollups) and the partial days at its ends (read from the rows): kpi_bounds. The
@@ -94,14 +90,38 @@ public sealed class KpiService(NpgsqlDataSource dataSource, TenantContext tenant
             // starts parallel workers to find nothing)
             var partial = client.ATo > client.AFrom || client.BTo > client.BFrom;
             // the rows of the partial days, read only when there are any
-            string Rows(string select, string column) =>
-                partial ? $"UNION ALL {select} AND (({column} >= $7 AND {column} < $8) OR ({column} >= $9 AND {column} < $10))" : "";
-            if (allTime)
-                Add(batch, """
-                    SELECT coalesce(sum(r.called_leads), 0)::int, coalesce(sum(r.contacted_leads), 0)::int
-                    FROM kpi_campaign_reach r
-                    WHERE r.client_id = $1 AND ($4::uuid IS NULL OR r.campaign_id = $4)
-                    """, client, range);
+            string Edges(string column) => $"(({column} >= $7 AND {column} < $8) OR ({column} >= $9 AND {column} < $10))";
+            string Rows(string select, string column) => partial ? $"UNION ALL {select} AND {Edges(column)}" : "";
+            // The called / contacted leads: all time, the campaigns' leads ever called / contacted; for a range, the whole
+            // days' from kpi_daily_reach (each lead counted on its first call day in the range: the one whose previous call
+            // day is before it), plus the partial days' leads that have no call (no connected call) in the whole days.
+            const string WholeDays = """
+                w.client_id = $1 AND ($4::uuid IS NULL OR w.campaign_id = $4)
+                AND ($5::date IS NULL OR w.created_at >= ($5::timestamp AT TIME ZONE $11)) AND ($6::date IS NULL OR w.created_at < ($6::timestamp AT TIME ZONE $11))
+                """;
+            Add(batch, allTime
+                ? """
+                  SELECT coalesce(sum(r.called_leads), 0)::int, coalesce(sum(r.contacted_leads), 0)::int
+                  FROM kpi_campaign_reach r
+                  WHERE r.client_id = $1 AND ($4::uuid IS NULL OR r.campaign_id = $4)
+                  """
+                : $"""
+                  SELECT coalesce(sum(d.called), 0)::int, coalesce(sum(d.contacted), 0)::int
+                  FROM (SELECT k.called, k.contacted
+                        FROM kpi_daily_reach k
+                        WHERE k.client_id = $1 AND ($4::uuid IS NULL OR k.campaign_id = $4) AND {Days} AND (k.since = '-infinity' OR k.since < $5)
+                        {(partial ? $"""
+                            UNION ALL
+                            SELECT (NOT EXISTS (SELECT 1 FROM call_logs w WHERE w.lead_id = e.lead_id AND {WholeDays}))::int,
+                                   (e.connected AND NOT EXISTS (SELECT 1 FROM call_logs w WHERE w.lead_id = e.lead_id
+                                       AND (w.started_at IS NOT NULL OR w.duration_seconds > 0) AND {WholeDays}))::int
+                            FROM (SELECT c.lead_id, bool_or(c.started_at IS NOT NULL OR c.duration_seconds > 0) AS connected
+                                  FROM call_logs c
+                                  WHERE c.client_id = $1 AND ($4::uuid IS NULL OR c.campaign_id = $4) AND c.lead_id IS NOT NULL
+                                    AND {Edges("c.created_at")}
+                                  GROUP BY c.lead_id) e
+                            """ : "")}) d
+                  """, client, range);
             Add(batch, $"""
                 SELECT coalesce(sum(d.booked), 0)::int, coalesce(sum(d.shown), 0)::int, coalesce(sum(d.verified), 0)::int
                 FROM (SELECT k.booked, k.shown, k.verified
@@ -160,10 +180,6 @@ public sealed class KpiService(NpgsqlDataSource dataSource, TenantContext tenant
 
         var result = new Dictionary<Guid, KpiSnapshot>(ids.Length);
         await ReadMainAsync();
-        await reachRead;
-        foreach (var (id, (called, contacted)) in reach)
-            if (result.TryGetValue(id, out var snapshot))
-                result[id] = snapshot with { CalledLeads = called, ContactedLeads = contacted };
         foreach (var id in ids.Where(id => !result.ContainsKey(id))) // not visible: zeros
             result[id] = new KpiSnapshot(range, 0, 0, 0, 0, 0, 0, 0, 0m, "usd", [], []);
         return result;
@@ -195,12 +211,9 @@ public sealed class KpiService(NpgsqlDataSource dataSource, TenantContext tenant
             {
                 if (!first) await reader.NextResultAsync(ct);
                 first = false;
-                if (allTime)
-                {
-                    await reader.ReadAsync(ct);
-                    lock (reach) reach[client.Id] = (reader.GetInt32(0), reader.GetInt32(1));
-                    await reader.NextResultAsync(ct);
-                }
+                await reader.ReadAsync(ct);
+                var (called, contacted) = (reader.GetInt32(0), reader.GetInt32(1));
+                await reader.NextResultAsync(ct);
                 await reader.ReadAsync(ct);
                 var (booked, shown, verified) = (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2));
                 await reader.NextResultAsync(ct);
@@ -212,32 +225,8 @@ public sealed class KpiService(NpgsqlDataSource dataSource, TenantContext tenant
                 await reader.NextResultAsync(ct);
                 var statuses = new List<StatusCount>();
                 while (await reader.ReadAsync(ct)) statuses.Add(new StatusCount(reader.GetString(0), reader.GetInt32(1)));
-                result[client.Id] = new KpiSnapshot(range, statuses.Sum(s => s.Count), days.Sum(d => d.Count), 0, 0,
+                result[client.Id] = new KpiSnapshot(range, statuses.Sum(s => s.Count), days.Sum(d => d.Count), called, contacted,
                     booked, shown, verified, cost, currency, days, statuses);
-            }
-        }
-
-        async Task ReadRangeReachAsync()
-        {
-            await using var reachConn = await TenantSession.OpenConnectionAsync(dataSource, tenant, ct);
-            await using var reachBatch = new NpgsqlBatch(reachConn);
-            foreach (var id in ids)
-                Add(reachBatch, """
-                    SELECT count(*)::int, count(*) FILTER (WHERE x.connected)::int
-                    FROM (SELECT c.lead_id, bool_or(c.started_at IS NOT NULL OR c.duration_seconds > 0) AS connected
-                          FROM call_logs c
-                          WHERE c.client_id = $1 AND ($4::uuid IS NULL OR c.campaign_id = $4) AND c.lead_id IS NOT NULL
-                            AND ($2::timestamptz IS NULL OR c.created_at >= $2) AND ($3::timestamptz IS NULL OR c.created_at < $3)
-                          GROUP BY c.lead_id) x
-                    """, new Bounds(id, "UTC", null, null, null, null, null, null), range);
-            await using var reader = await reachBatch.ExecuteReaderAsync(ct);
-            var first = true;
-            foreach (var id in ids)
-            {
-                if (!first) await reader.NextResultAsync(ct);
-                first = false;
-                await reader.ReadAsync(ct);
-                lock (reach) reach[id] = (reader.GetInt32(0), reader.GetInt32(1));
             }
         }
     }

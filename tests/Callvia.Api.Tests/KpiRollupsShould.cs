@@ -58,7 +58,8 @@ public sealed class KpiRollupsShould(ApiFixture fixture)
                 FROM generate_series(1, 50) g;
                 """);
         }
-        // changes after the fact: statuses, calls connecting, calls and leads deleted, a lead moved to the other campaign
+        // changes after the fact: statuses, calls connecting, calls and leads deleted, a lead moved to the other campaign,
+        // calls moved to another lead (with its campaign)
         // (calls without a lead have no campaign: (g * 7) % 80 passes the last lead)
         await ExecAsync($"""
             UPDATE leads SET status = 'booked' WHERE client_id = '{tenant.Id}' AND phone_e164 LIKE '%1_';
@@ -73,7 +74,18 @@ public sealed class KpiRollupsShould(ApiFixture fixture)
             UPDATE appointments SET status = 'shown' WHERE client_id = '{tenant.Id}' AND status = 'booked' AND extract(hour FROM starts_at)::int % 2 = 0;
             UPDATE appointments SET starts_at = starts_at + interval '1 day 3 hours' WHERE client_id = '{tenant.Id}' AND extract(hour FROM created_at)::int % 3 = 0;
             DELETE FROM appointments WHERE client_id = '{tenant.Id}' AND extract(hour FROM created_at)::int = 11;
+            UPDATE call_logs c SET lead_id = x.id, campaign_id = x.campaign_id
+            FROM (SELECT id, campaign_id FROM leads WHERE client_id = '{tenant.Id}' AND campaign_id = '{tenant.CampaignIds[1]}' ORDER BY created_at LIMIT 1) x
+            WHERE c.client_id = '{tenant.Id}' AND extract(hour FROM c.created_at)::int = 5;
             """);
+        // calls logged one at a time, late: each before its lead's earlier calls, one of them connected
+        foreach (var (back, seconds) in new[] { ("2 days 1 hour", 30), ("5 hours", 0), ("9 days", 12) })
+            await ExecAsync($"""
+                INSERT INTO call_logs (id, client_id, campaign_id, lead_id, provider_call_id, status, direction, started_at, duration_seconds, created_at, updated_at)
+                SELECT gen_random_uuid(), client_id, campaign_id, lead_id, 'late-' || gen_random_uuid(), 'ended', 'outbound', NULL, {seconds},
+                       created_at - interval '{back}', now()
+                FROM call_logs WHERE client_id = '{tenant.Id}' AND lead_id IS NOT NULL ORDER BY created_at DESC LIMIT 1;
+                """);
 
         var ranges = new (DateTimeOffset? From, DateTimeOffset? To)[]
         {

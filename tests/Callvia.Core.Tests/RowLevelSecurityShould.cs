@@ -38,6 +38,7 @@ public sealed class RowLevelSecurityShould(CallviaFixture fixture)
         ["kpi_daily_calls"] = "client_id = '{0}'",
         ["kpi_campaign_reach"] = "client_id = '{0}'",
         ["kpi_daily_appointments"] = "client_id = '{0}'",
+        ["kpi_daily_reach"] = "client_id = '{0}'",
         ["lead_imports"] = "client_id = '{0}'",
         ["lead_import_issues"] = "client_id = '{0}'",
         ["provider_secrets"] = "client_id = '{0}'",
@@ -142,7 +143,7 @@ public sealed class RowLevelSecurityShould(CallviaFixture fixture)
             var newId = table switch
             {
                 "audit_log" => ", id = (SELECT max(id) + 1000 FROM audit_log)",
-                "campaign_lead_counts" or "lead_import_issues" or "provider_secrets" or "kpi_daily_leads" or "kpi_daily_calls" or "kpi_campaign_reach" or "kpi_daily_appointments" => "", // keyed by their parents
+                "campaign_lead_counts" or "lead_import_issues" or "provider_secrets" or "kpi_daily_leads" or "kpi_daily_calls" or "kpi_campaign_reach" or "kpi_daily_appointments" or "kpi_daily_reach" => "", // keyed by their parents
                 _ => ", id = gen_random_uuid()",
             };
             // every column but the generated ones (the database computes those)

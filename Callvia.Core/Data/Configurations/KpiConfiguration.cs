@@ -50,3 +50,15 @@ internal sealed class KpiDailyAppointmentsConfiguration : IEntityTypeConfigurati
         b.HasKey(k => new { k.ClientId, k.Day, k.CampaignId });
     }
 }
+
+internal sealed class KpiDailyReachConfiguration : IEntityTypeConfiguration<KpiDailyReach>
+{
+    public void Configure(EntityTypeBuilder<KpiDailyReach> b)
+    {
+        b.ToTable("kpi_daily_reach");
+        // a range of days of one client; the previous day last, filtered within each day
+        b.HasKey(k => new { k.ClientId, k.Day, k.CampaignId, k.Since });
+        b.Property(k => k.Called).HasDefaultValue(0L);
+        b.Property(k => k.Contacted).HasDefaultValue(0L);
+    }
+}

@@ -1188,6 +1188,42 @@ namespace Callvia.Core.Data.Migrations
                     b.ToTable("kpi_daily_leads", (string)null);
                 });
 
+            modelBuilder.Entity("Callvia.Core.Kpis.KpiDailyReach", b =>
+                {
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_id");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<DateOnly>("Since")
+                        .HasColumnType("date")
+                        .HasColumnName("since");
+
+                    b.Property<long>("Called")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("called");
+
+                    b.Property<long>("Contacted")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("contacted");
+
+                    b.HasKey("ClientId", "Day", "CampaignId", "Since")
+                        .HasName("pk_kpi_daily_reach");
+
+                    b.ToTable("kpi_daily_reach", (string)null);
+                });
+
             modelBuilder.Entity("Callvia.Core.Leads.Import.LeadImport", b =>
                 {
                     b.Property<Guid>("Id")
