@@ -52,4 +52,4 @@ start_service Api "$API_PORT" "$DATA/run"
 wait_services "$API_PORT"
 echo "==> kpis and leads benchmark on $(nproc) cores"
 dotnet "$BENCH" kpis --api "http://127.0.0.1:$API_PORT" --tenant acme --client-id acme-partner --secret "$SECRET" \
-  --super "$SUPER_CONN" --runs "${BENCH_RUNS:-200}" --warmups "${BENCH_WARMUPS:-10}" --budget-ms "${BENCH_BUDGET_MS:-50}"
+  --super "$SUPER_CONN" --runs "${BENCH_RUNS:-200}" --warmups "${BENCH_WARMUPS:-30}" --budget-ms "${BENCH_BUDGET_MS:-50}"

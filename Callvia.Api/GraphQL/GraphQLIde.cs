@@ -4,6 +4,7 @@ namespace Callvia.Api.GraphQL;
 /// <c>GET /graphql/ide</c>: a small, self-contained page to try queries in a browser (no CDN: GraphiQL is not
 /// bundled). It posts to <c>/graphql</c> on the same host with the signed-in user's portal cookie. Behind the
 /// fallback policy (signed in, of the host's tenant): anyone else gets a 401 (403 for another client), never a redirect.
+/// An agency admin on a client's host opens it with <c>?actAs={slug}</c>; the page then sends the act-as header.
 /// </summary>
 public static class GraphQLIde
 {
@@ -32,7 +33,7 @@ public static class GraphQLIde
         </head>
         <body>
         <section>
-          <header><strong>Callvia GraphQL</strong><button id="run" type="button">Run (Ctrl+Enter)</button></header>
+          <header><strong>Callvia GraphQL</strong><button id="run" type="button">Run (Ctrl+Enter)</button><span id="acting"></span></header>
           <label for="query">Query</label>
           <textarea id="query" spellcheck="false">{
           client { name slug }
@@ -48,6 +49,9 @@ public static class GraphQLIde
         </section>
         <script>
           const $ = id => document.getElementById(id);
+          // an agency admin opens this page on a client's host with ?actAs={slug}: every request names that client
+          const actAs = new URLSearchParams(location.search).get('actAs');
+          if (actAs) $('acting').textContent = 'acting inside ' + actAs;
           async function run() {
             let variables;
             try { variables = $('variables').value.trim() ? JSON.parse($('variables').value) : null; }
@@ -56,7 +60,8 @@ public static class GraphQLIde
             try {
               const response = await fetch('/graphql', {
                 method: 'POST', credentials: 'same-origin',
-                headers: { 'Content-Type': 'application/json', 'Accept': 'application/graphql-response+json, application/json' },
+                headers: Object.assign({ 'Content-Type': 'application/json', 'Accept': 'application/graphql-response+json, application/json' },
+                                       actAs ? { 'X-Callvia-Act-As': actAs } : {}),
                 body: JSON.stringify({ query: $('query').value, variables })
               });
               const text = await response.text();

@@ -89,6 +89,8 @@ public sealed class QueryType : ObjectGraphType
                     Appointments.AppointmentGraphType.TypeName => await db.Appointments.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, ctx.CancellationToken),
                     Billing.InvoiceGraphType.TypeName or Billing.MilestoneGraphType.TypeName or Billing.UsageRecordGraphType.TypeName => await Billing.BillingQueries.NodeAsync(ctx, type, id),
                     Messaging.MessageGraphType.TypeName => await db.Messages.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id, ctx.CancellationToken),
+                    Identity.UserGraphType.TypeName => (await Identity.IdentityFields.UsersAsync(ctx, id)).SingleOrDefault(),
+                    Identity.PartnerAppGraphType.TypeName => (await Identity.IdentityFields.PartnerAppsAsync(ctx, id)).SingleOrDefault(),
                     LeadImportGraphType.TypeName => await ctx.RequestServices!.GetRequiredService<LeadImports>().ViewAsync(id, ctx.CancellationToken),
                     _ => (object?)null,
                 };

@@ -22,34 +22,41 @@ public static class IdentityFields
 
         query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<UserGraphType>>>>("users")
             .Description("The host client's portal users, by email. Client admins and the agency only.")
-            .ResolveAsync(async ctx =>
-            {
-                Callers.RequireAdmin(ctx, "list the users");
-                var clientId = Callers.HostClient(ctx).Id;
-                var db = Db(ctx);
-                // agency admins (no client) are visible to every tenant scope for sign-in: keep to the client's own
-                var users = await db.Users.AsNoTracking().Where(u => u.ClientId == clientId).OrderBy(u => u.Email)
-                    .Select(u => new { u.Id, u.Email, u.DisplayName, u.CreatedAt, u.LockoutEnd }).ToListAsync(ctx.CancellationToken);
-                var ids = users.Select(u => u.Id).ToList();
-                var roles = (await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id
-                                    where ids.Contains(ur.UserId) select new { ur.UserId, r.Name }).ToListAsync(ctx.CancellationToken))
-                    .ToLookup(x => x.UserId, x => x.Name!);
-                var now = ctx.RequestServices!.GetRequiredService<TimeProvider>().GetUtcNow();
-                return users.Select(u => new UserView(u.Id, u.Email ?? "", u.DisplayName, roles[u.Id].Order().ToList(), u.CreatedAt,
-                    u.LockoutEnd is { } end && end > now)).ToList();
-            });
+            .ResolveAsync(async ctx => await UsersAsync(ctx, only: null));
 
         query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<PartnerAppGraphType>>>>("partnerApps")
             .Description("The host client's partner applications (on the admin host: the agency's), oldest first. Admins only.")
-            .ResolveAsync(async ctx =>
-            {
-                Callers.RequireAdmin(ctx, "list partner applications");
-                if (Callers.Tenant(ctx).ClientId is not null)
-                    return await Db(ctx).PartnerApplications.AsNoTracking().OrderBy(a => a.CreatedAt).ThenBy(a => a.Id).ToListAsync(ctx.CancellationToken);
-                return await Agency(ctx).RunAsync("graphql.partner_apps", (db, _) =>
-                    db.PartnerApplications.AsNoTracking().Where(a => a.OwnerClientId == null).OrderBy(a => a.CreatedAt).ThenBy(a => a.Id)
-                        .ToListAsync(ctx.CancellationToken), ct: ctx.CancellationToken);
-            });
+            .ResolveAsync(async ctx => await PartnerAppsAsync(ctx, only: null));
+    }
+
+    /// <summary>The host client's portal users (or only the one with this id: <c>node</c>). Client admins and the agency only.</summary>
+    public static async Task<List<UserView>> UsersAsync(IResolveFieldContext ctx, Guid? only)
+    {
+        Callers.RequireAdmin(ctx, "list the users");
+        var clientId = Callers.HostClient(ctx).Id;
+        var db = Db(ctx);
+        // agency admins (no client) are visible to every tenant scope for sign-in: keep to the client's own
+        var users = await db.Users.AsNoTracking().Where(u => u.ClientId == clientId && (only == null || u.Id == only)).OrderBy(u => u.Email)
+            .Select(u => new { u.Id, u.Email, u.DisplayName, u.CreatedAt, u.LockoutEnd }).ToListAsync(ctx.CancellationToken);
+        var ids = users.Select(u => u.Id).ToList();
+        var roles = (await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id
+                            where ids.Contains(ur.UserId) select new { ur.UserId, r.Name }).ToListAsync(ctx.CancellationToken))
+            .ToLookup(x => x.UserId, x => x.Name!);
+        var now = ctx.RequestServices!.GetRequiredService<TimeProvider>().GetUtcNow();
+        return users.Select(u => new UserView(u.Id, u.Email ?? "", u.DisplayName, roles[u.Id].Order().ToList(), u.CreatedAt,
+            u.LockoutEnd is { } end && end > now)).ToList();
+    }
+
+    /// <summary>The host client's partner applications, on the admin host the agency's (or only the one with this id). Admins only.</summary>
+    public static async Task<List<PartnerApplication>> PartnerAppsAsync(IResolveFieldContext ctx, Guid? only)
+    {
+        Callers.RequireAdmin(ctx, "list partner applications");
+        if (Callers.Tenant(ctx).ClientId is not null)
+            return await Db(ctx).PartnerApplications.AsNoTracking().Where(a => only == null || a.Id == only)
+                .OrderBy(a => a.CreatedAt).ThenBy(a => a.Id).ToListAsync(ctx.CancellationToken);
+        return await Agency(ctx).RunAsync("graphql.partner_apps", (db, _) =>
+            db.PartnerApplications.AsNoTracking().Where(a => a.OwnerClientId == null && (only == null || a.Id == only))
+                .OrderBy(a => a.CreatedAt).ThenBy(a => a.Id).ToListAsync(ctx.CancellationToken), ct: ctx.CancellationToken);
     }
 
     public static void AddMutations(ObjectGraphType mutation)

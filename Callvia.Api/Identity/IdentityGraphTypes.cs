@@ -55,6 +55,7 @@ public sealed class UserGraphType : ObjectGraphType<UserView>
     public UserGraphType()
     {
         Name = TypeName;
+        Interface<NodeInterface>();
         Field<NonNullGraphType<IdGraphType>>("id").Resolve(c => GlobalId.Encode(TypeName, c.Source.Id));
         Field<NonNullGraphType<StringGraphType>>("email").Resolve(c => c.Source.Email);
         Field<StringGraphType>("displayName").Resolve(c => c.Source.DisplayName);
@@ -72,6 +73,7 @@ public sealed class PartnerAppGraphType : ObjectGraphType<PartnerApplication>
     {
         Name = TypeName;
         Description = "A partner's OAuth client-credentials application, bound to one client or to the agency.";
+        Interface<NodeInterface>();
         Field<NonNullGraphType<IdGraphType>>("id").Resolve(c => GlobalId.Encode(TypeName, c.Source.Id));
         Field<NonNullGraphType<StringGraphType>>("clientId").Description("The OAuth client_id for POST /connect/token.").Resolve(c => c.Source.ClientId);
         Field<NonNullGraphType<StringGraphType>>("name").Resolve(c => c.Source.DisplayName ?? c.Source.ClientId);

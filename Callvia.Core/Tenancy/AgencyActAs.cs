@@ -14,7 +14,8 @@ public sealed class ActAsOptions
 
 /// <summary>
 /// An agency principal (agency admin, agency-bound token) on a client's host acts inside that client, explicitly
-/// and audited: on the API it must send <c>X-Callvia-Act-As: {slug}</c> naming the host's client, otherwise it is
+/// and audited: on the API it must send <c>X-Callvia-Act-As: {slug}</c> naming the host's client (a browser's GET:
+/// <c>?actAs={slug}</c>), otherwise it is
 /// refused (403); every request it makes there writes an <c>agency.act_as</c> audit row (who, which client, what).
 /// The portal's explicit step is signing in on the client's host (audited <c>agency.sign_in_to_client</c>; the
 /// session cookie is bound to that host); its requests are audited the same way.
@@ -22,6 +23,8 @@ public sealed class ActAsOptions
 public static class AgencyActAs
 {
     public const string Header = "X-Callvia-Act-As";
+    /// <summary>The same for a browser's GET requests (the IDE page, the WebSocket upgrade), which cannot carry the header.</summary>
+    public const string QueryParameter = "actAs";
     public const string AuditAction = "agency.act_as";
     private const string ItemKey = "callvia.act_as";
     private const string AuditedKey = "callvia.act_as.audited";
@@ -31,11 +34,21 @@ public static class AgencyActAs
     {
         if (!requireHeader) return null;
         var named = http?.Request.Headers[Header].ToString().Trim();
+        var source = $"The header '{Header}'";
+        // A browser cannot add a header to a page it opens or to a WebSocket upgrade: for GET requests (the IDE page,
+        // subscriptions) the query parameter actAs names the client instead. Never for other methods, whose requests a
+        // page on another site could make with the session cookie (the header is what it cannot add).
+        if (string.IsNullOrEmpty(named) && http is not null && (HttpMethods.IsGet(http.Request.Method) || http.WebSockets.IsWebSocketRequest))
+        {
+            named = http.Request.Query[QueryParameter].ToString().Trim();
+            source = $"The parameter '{QueryParameter}'";
+        }
         if (string.IsNullOrEmpty(named))
-            return $"Agency credentials act inside a client explicitly: send the header '{Header}: {tenant.Slug}' on this host.";
+            return $"Agency credentials act inside a client explicitly: send the header '{Header}: {tenant.Slug}' on this host " +
+                   $"(a page or WebSocket opened by a browser: '?{QueryParameter}={tenant.Slug}').";
         return string.Equals(named, tenant.Slug, StringComparison.OrdinalIgnoreCase)
             ? null
-            : $"The header '{Header}' names '{named}', but this host is the client '{tenant.Slug}'.";
+            : $"{source} names '{named}', but this host is the client '{tenant.Slug}'.";
     }
 
     /// <summary>Marks the request as an agency principal acting inside <paramref name="clientId"/> (audited later, once).</summary>

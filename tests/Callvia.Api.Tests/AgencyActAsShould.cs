@@ -102,4 +102,40 @@ public sealed class AgencyActAsShould(ApiFixture fixture)
         Assert.Contains(a.Name, await page.Content.ReadAsStringAsync());
         Assert.Equal(1, await fixture.CountAsync($"SELECT count(*) FROM audit_log WHERE action = '{AgencyActAs.AuditAction}' AND client_id = '{a.Id}' AND detail = 'GET /'"));
     }
+
+    [Fact]
+    public async Task Let_an_agency_admins_browser_name_the_client_in_the_address_of_the_ide_page_and_the_websocket()
+    {
+        var a = await fixture.CreateTenantAsync();
+        var b = await fixture.CreateTenantAsync();
+        await TestData.EnsureAgencyAdminAsync(fixture.Services);
+        var cookies = new CookieContainer();
+        using (var portal = fixture.Portal.CreateClient(a.Slug, cookies))
+            Assert.Equal(HttpStatusCode.Redirect, (await portal.SignInAsync(TestData.AgencyAdminEmail, TestData.Password)).StatusCode);
+        using var agency = fixture.Api.CreateClient(a.Slug, cookies);
+        var audits = $"SELECT count(*) FROM audit_log WHERE action = '{AgencyActAs.AuditAction}' AND client_id = '{a.Id}'";
+
+        // the IDE page: opened with ?actAs naming the host's client, and it then sends the header on its requests
+        Assert.Equal(HttpStatusCode.Forbidden, (await agency.GetAsync("/graphql/ide")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await agency.GetAsync($"/graphql/ide?{AgencyActAs.QueryParameter}={b.Slug}")).StatusCode);
+        var page = await agency.GetAsync($"/graphql/ide?{AgencyActAs.QueryParameter}={a.Slug}");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains($"'{AgencyActAs.Header}': actAs", await page.Content.ReadAsStringAsync());
+        Assert.Equal(1, await fixture.CountAsync($"{audits} AND detail = 'GET /graphql/ide'"));
+        // anything but a GET needs the header itself: a page on another site could send this POST with the cookie
+        using (var post = new HttpRequestMessage(HttpMethod.Post, $"/graphql?{AgencyActAs.QueryParameter}={a.Slug}")
+               { Content = System.Net.Http.Json.JsonContent.Create(new { query = "{ client { slug } }" }) })
+            Assert.Equal(HttpStatusCode.Forbidden, (await agency.SendAsync(post)).StatusCode);
+
+        // subscriptions: the upgrade's address names the client; without it, connection_init is refused (4403)
+        await using (var refused = await GraphQLWsClient.ConnectAsync(fixture.Api, a.Slug, cookies: cookies))
+        {
+            await refused.SendAsync(new { type = "connection_init", payload = new { } });
+            Assert.Equal(4403, (await refused.ClosedAsync()).Code);
+        }
+        await using var ws = await GraphQLWsClient.ConnectAsync(fixture.Api, a.Slug, cookies: cookies, query: $"{AgencyActAs.QueryParameter}={a.Slug}");
+        await ws.SendAsync(new { type = "connection_init", payload = new { } });
+        Assert.Equal("connection_ack", (await ws.NextAsync()).GetProperty("type").GetString());
+        Assert.Equal(1, await fixture.CountAsync($"{audits} AND detail = 'graphql-ws connection_init'"));
+    }
 }

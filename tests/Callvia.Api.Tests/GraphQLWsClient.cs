@@ -30,13 +30,14 @@ internal sealed class GraphQLWsClient : IAsyncDisposable
 
     public string? NegotiatedSubprotocol => _socket.SubProtocol;
 
-    public static async Task<GraphQLWsClient> ConnectAsync(RunningApp app, string slug, string? subprotocol = Subprotocol, CookieContainer? cookies = null)
+    public static async Task<GraphQLWsClient> ConnectAsync(RunningApp app, string slug, string? subprotocol = Subprotocol, CookieContainer? cookies = null,
+        string? query = null)
     {
         var socket = new ClientWebSocket();
         if (subprotocol is not null) socket.Options.AddSubProtocol(subprotocol);
         using var timeout = new CancellationTokenSource(DefaultTimeout);
         // the loopback handler resolves {slug}.localhost to 127.0.0.1 and sends the cookies, like a browser
-        await socket.ConnectAsync(new Uri($"ws://{slug}.{CallviaFixture.RootDomain}:{app.Port}/graphql"),
+        await socket.ConnectAsync(new Uri($"ws://{slug}.{CallviaFixture.RootDomain}:{app.Port}/graphql" + (query is null ? "" : "?" + query)),
             new HttpMessageInvoker(RunningApp.LoopbackHandler(cookies ?? new CookieContainer())), timeout.Token);
         return new GraphQLWsClient(socket);
     }

@@ -62,6 +62,28 @@ public sealed class ViewerAndUsersShould(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task Find_a_user_and_a_partner_app_by_node_id_for_an_admin_only()
+    {
+        var a = await fixture.CreateTenantAsync();
+        var plain = await CreateClientUserAsync(fixture, a);
+        using var session = await SessionAsync(fixture, a.Slug, a.AdminEmail);
+        var user = Data((await session.GraphQLAsync(Users)).Body, "users").EnumerateArray().Single(u => u.GetProperty("email").GetString() == plain);
+        var app = Data((await session.GraphQLAsync("{ partnerApps { id clientId } }")).Body, "partnerApps")[0];
+        const string Node = "query($id: ID!) { node(id: $id) { __typename id ... on User { email roles } ... on PartnerApp { clientId } } }";
+
+        var byUserId = Data((await session.GraphQLAsync(Node, new { id = user.GetProperty("id").GetString() })).Body, "node");
+        Assert.Equal(("User", plain), (byUserId.GetProperty("__typename").GetString(), byUserId.GetProperty("email").GetString()));
+        Assert.Equal(["client_user"], byUserId.GetProperty("roles").EnumerateArray().Select(r => r.GetString()).ToArray());
+        var byAppId = Data((await session.GraphQLAsync(Node, new { id = app.GetProperty("id").GetString() })).Body, "node");
+        Assert.Equal(("PartnerApp", a.PartnerClientId), (byAppId.GetProperty("__typename").GetString(), byAppId.GetProperty("clientId").GetString()));
+
+        // like the lists: a client user is refused (not told whether the id exists)
+        using var userSession = await SessionAsync(fixture, a.Slug, plain);
+        Assert.Equal("FORBIDDEN", Code((await userSession.GraphQLAsync(Node, new { id = user.GetProperty("id").GetString() })).Body));
+        Assert.Equal("FORBIDDEN", Code((await userSession.GraphQLAsync(Node, new { id = app.GetProperty("id").GetString() })).Body));
+    }
+
+    [Fact]
     public async Task Refuse_the_users_to_a_client_user_a_partner_token_and_no_credential()
     {
         var a = await fixture.CreateTenantAsync();
