@@ -41,7 +41,33 @@ public static class LeadQueries
         var rows = await query.Take(first + 1).ToListAsync(ctx.CancellationToken);
         return Paging.Page(rows, first, after is not null,
             l => Paging.Cursor(kind, Paging.Key(order.Field == LeadOrderField.CreatedAt ? l.CreatedAt : l.UpdatedAt), l.Id),
-            () => filtered.CountAsync(ctx.CancellationToken));
+            () => CountAsync(ctx, filter, filtered));
+    }
+
+    /// <summary>
+    /// The total: without a search, the leads created in a range with some statuses, in one campaign or all, are what the
+    /// KPI rollups count by day (<see cref="Core.Kpis.KpiService.CountLeadsAsync"/>), so a total over a million leads reads
+    /// days instead of rows; a search (or the agency host, no client) counts the matching rows.
+    /// </summary>
+    private static async Task<int> CountAsync(IResolveFieldContext ctx, LeadFilter? filter, IQueryable<Lead> filtered)
+    {
+        var tenant = ctx.RequestServices!.GetRequiredService<Core.Tenancy.TenantContext>();
+        if (tenant.ClientId is null || filter?.Search?.Trim() is { Length: > 0 })
+            return await filtered.CountAsync(ctx.CancellationToken);
+        var campaignId = filter?.CampaignId is { } raw ? GlobalId.Decode(raw, Campaigns.CampaignGraphType.TypeName) : null;
+        // on the request's own connection (the DbContext's, tenant-scoped when opened), like the page it counts
+        var db = ctx.RequestServices!.GetRequiredService<CallviaDbContext>();
+        await db.Database.OpenConnectionAsync(ctx.CancellationToken);
+        try
+        {
+            return await ctx.RequestServices!.GetRequiredService<Core.Kpis.KpiService>().CountLeadsAsync(
+                new Core.Kpis.KpiRange(filter?.CreatedFrom?.ToUniversalTime(), filter?.CreatedTo?.ToUniversalTime(), campaignId),
+                filter?.Status, (Npgsql.NpgsqlConnection)db.Database.GetDbConnection(), ctx.CancellationToken);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     private static IQueryable<Lead> Filter(IQueryable<Lead> leads, LeadFilter? filter)

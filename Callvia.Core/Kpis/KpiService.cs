@@ -1,4 +1,5 @@
 using Callvia.Core.Data;
+using Callvia.Core.Leads;
 using Callvia.Core.Tenancy;
 using Npgsql;
 
@@ -59,6 +60,30 @@ public sealed class KpiService(NpgsqlDataSource dataSource, TenantContext tenant
     }
 
     /// <summary>
+    /// The current tenant's leads created in the range, of these statuses (or any): the leads list's total. The same
+    /// rollups as <see cref="KpiSnapshot.LeadsByStatus"/>, so a count over a million leads reads days, not rows.
+    /// </summary>
+    /// <param name="connection">An open connection of the tenant's (the request's DbContext's), or null for a new one.</param>
+    public async Task<int> CountLeadsAsync(KpiRange range, IReadOnlyCollection<LeadStatus>? statuses, NpgsqlConnection? connection, CancellationToken ct)
+    {
+        var clientId = tenant.ClientId ?? throw new InvalidOperationException("Lead counts are a client's.");
+        var allTime = range.From is null && range.To is null;
+        await using var own = connection is null ? await TenantSession.OpenConnectionAsync(dataSource, tenant, ct) : null;
+        var conn = connection ?? own!;
+        var client = allTime ? new Bounds(clientId, "UTC", null, null, null, null, null, null)
+            : (await BoundsAsync(conn, [clientId], range, ct)).SingleOrDefault();
+        if (client is null) return 0;
+        var wanted = statuses is { Count: > 0 } ? statuses.Select(SnakeCaseEnum<LeadStatus>.ToDb).ToHashSet() : null;
+        await using var batch = new NpgsqlBatch(conn);
+        Add(batch, LeadsByStatus(allTime, client), client, range);
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        var total = 0;
+        while (await reader.ReadAsync(ct))
+            if (wanted is null || wanted.Contains(reader.GetString(0))) total += reader.GetInt32(1);
+        return total;
+    }
+
+    /// <summary>
     /// The KPIs of several clients in one round trip (the agency's client list): the same statements, per client.
     /// In a tenant scope only that client has rows; across clients it needs the agency scope (<see cref="AgencyAccess"/>).
     /// Every requested client gets a snapshot (zeros when it has nothing, or is not visible).
@@ -74,7 +99,7 @@ public sealed class KpiService(NpgsqlDataSource dataSource, TenantContext tenant
         // A bounded range first needs each client's time zone and the range in its local days: the whole days inside it
         // (read from the daily rollups) and the partial days at its ends (read from the rows): kpi_bounds. The
         // statements then get those as values, so PostgreSQL plans each read as the index range it is.
-        var clients = allTime ? ids.Select(id => new Bounds(id, "UTC", null, null, null, null, null, null)).ToList() : await BoundsAsync();
+        var clients = allTime ? ids.Select(id => new Bounds(id, "UTC", null, null, null, null, null, null)).ToList() : await BoundsAsync(conn, ids, range, ct);
         await using var batch = new NpgsqlBatch(conn);
         // Whole days come from the daily rollups (kpi_daily_leads, kpi_daily_calls, kpi_daily_appointments: kept by
         // triggers in the same transactions as the rows, in the client's time zone); the partial days at the range's ends
@@ -83,17 +108,12 @@ public sealed class KpiService(NpgsqlDataSource dataSource, TenantContext tenant
         // the calls by day.
         // $1 client, $2 from, $3 to, $4 campaign, $5 first whole day, $6 day after the last, [$7, $8) and [$9, $10) the
         // partial days, $11 the client's time zone
-        const string Days = "($5::date IS NULL OR k.day >= $5) AND ($6::date IS NULL OR k.day < $6)";
         foreach (var client in clients)
         {
             // a range of whole days (or all time) has no partial days: no read of the rows at all (not even a plan that
             // starts parallel workers to find nothing)
-            var partial = client.ATo > client.AFrom || client.BTo > client.BFrom;
-            // the rows of the partial days, read only when there are any
-            // (one branch per end, not an OR of the two: each end is then an index-only range scan of the covering index)
-            string Rows(string select, string column, string tail = "") => partial
-                ? $"UNION ALL {select} AND {column} >= $7 AND {column} < $8{tail} UNION ALL {select} AND {column} >= $9 AND {column} < $10{tail}"
-                : "";
+            var partial = client.Partial;
+            string Rows(string select, string column, string tail = "") => KpiService.Rows(client, select, column, tail);
             // The called / contacted leads: all time, the campaigns' leads ever called / contacted; for a range, the whole
             // days' from kpi_daily_reach (each lead counted on its first call day in the range: the one whose previous call
             // day is before it), plus the partial days' leads that have no call (no connected call) in the whole days.
@@ -164,24 +184,7 @@ public sealed class KpiService(NpgsqlDataSource dataSource, TenantContext tenant
                           """, "c.created_at", " GROUP BY 1")}) d
                 GROUP BY 1 HAVING sum(d.n) <> 0 ORDER BY 1
                 """, client, range);
-            Add(batch, allTime
-                ? """
-                  SELECT n.status::text, sum(n.count)::int
-                  FROM campaign_lead_counts n
-                  WHERE n.client_id = $1 AND ($4::uuid IS NULL OR n.campaign_id = $4)
-                  GROUP BY 1 HAVING sum(n.count) > 0 ORDER BY 1
-                  """
-                : $"""
-                  SELECT d.status, sum(d.n)::int
-                  FROM (SELECT k.status::text AS status, k.count AS n
-                        FROM kpi_daily_leads k
-                        WHERE k.client_id = $1 AND ($4::uuid IS NULL OR k.campaign_id = $4) AND {Days}
-                        {Rows("""
-                            SELECT l.status::text, count(*) FROM leads l
-                            WHERE l.client_id = $1 AND ($4::uuid IS NULL OR l.campaign_id = $4)
-                            """, "l.created_at", " GROUP BY 1")}) d
-                  GROUP BY 1 HAVING sum(d.n) <> 0 ORDER BY 1
-                  """, client, range);
+            Add(batch, LeadsByStatus(allTime, client), client, range);
         }
 
         var result = new Dictionary<Guid, KpiSnapshot>(ids.Length);
@@ -189,24 +192,6 @@ public sealed class KpiService(NpgsqlDataSource dataSource, TenantContext tenant
         foreach (var id in ids.Where(id => !result.ContainsKey(id))) // not visible: zeros
             result[id] = new KpiSnapshot(range, 0, 0, 0, 0, 0, 0, 0, 0m, "usd", [], []);
         return result;
-
-        async Task<List<Bounds>> BoundsAsync()
-        {
-            var list = new List<Bounds>();
-            await using var cmd = new NpgsqlCommand("""
-                SELECT cl.id, b.tz, b.day_from, b.day_to, b.a_from, b.a_to, b.b_from, b.b_to
-                FROM clients cl, kpi_bounds(cl.id, $1, $2) b WHERE cl.id = ANY($3) ORDER BY cl.id
-                """, conn);
-            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)range.From ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)range.To ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = ids, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid });
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-                list.Add(new Bounds(reader.GetGuid(0), reader.GetString(1),
-                    reader.IsDBNull(2) ? null : reader.GetFieldValue<DateOnly>(2), reader.IsDBNull(3) ? null : reader.GetFieldValue<DateOnly>(3),
-                    Time(reader, 4), Time(reader, 5), Time(reader, 6), Time(reader, 7)));
-            return list;
-        }
 
         async Task ReadMainAsync()
         {
@@ -239,7 +224,61 @@ public sealed class KpiService(NpgsqlDataSource dataSource, TenantContext tenant
 
     /// <summary>A client's time zone and the range in its local days (see kpi_bounds).</summary>
     private sealed record Bounds(Guid Id, string TimeZone, DateOnly? DayFrom, DateOnly? DayTo,
-        DateTimeOffset? AFrom, DateTimeOffset? ATo, DateTimeOffset? BFrom, DateTimeOffset? BTo);
+        DateTimeOffset? AFrom, DateTimeOffset? ATo, DateTimeOffset? BFrom, DateTimeOffset? BTo)
+    {
+        /// <summary>A range of whole days (or all time) has no partial days: no read of the rows at all.</summary>
+        public bool Partial => ATo > AFrom || BTo > BFrom;
+    }
+
+    // the leads created in the range by their status: whole days from kpi_daily_leads, partial days from the rows; all
+    // time from campaign_lead_counts
+    private static string LeadsByStatus(bool allTime, Bounds client) => allTime
+        ? """
+          SELECT n.status::text, sum(n.count)::int
+          FROM campaign_lead_counts n
+          WHERE n.client_id = $1 AND ($4::uuid IS NULL OR n.campaign_id = $4)
+          GROUP BY 1 HAVING sum(n.count) > 0 ORDER BY 1
+          """
+        : $"""
+          SELECT d.status, sum(d.n)::int
+          FROM (SELECT k.status::text AS status, k.count AS n
+                FROM kpi_daily_leads k
+                WHERE k.client_id = $1 AND ($4::uuid IS NULL OR k.campaign_id = $4) AND {Days}
+                {Rows(client, """
+                    SELECT l.status::text, count(*) FROM leads l
+                    WHERE l.client_id = $1 AND ($4::uuid IS NULL OR l.campaign_id = $4)
+                    """, "l.created_at", " GROUP BY 1")}) d
+          GROUP BY 1 HAVING sum(d.n) <> 0 ORDER BY 1
+          """;
+
+    // $5 first whole day, $6 the day after the last
+    private const string Days = "($5::date IS NULL OR k.day >= $5) AND ($6::date IS NULL OR k.day < $6)";
+
+    // the rows of the partial days [$7, $8) and [$9, $10), each read only when it is not empty (a branch that can find
+    // nothing still starts parallel workers under row-level security); one branch per end, not an OR of the two: each
+    // end is then an index-only range scan of the covering index
+    private static string Rows(Bounds client, string select, string column, string tail = "") =>
+        (client.ATo > client.AFrom ? $" UNION ALL {select} AND {column} >= $7 AND {column} < $8{tail}" : "") +
+        (client.BTo > client.BFrom ? $" UNION ALL {select} AND {column} >= $9 AND {column} < $10{tail}" : "");
+
+    /// <summary>Each client's time zone and the range in its local days (kpi_bounds).</summary>
+    private static async Task<List<Bounds>> BoundsAsync(NpgsqlConnection conn, Guid[] ids, KpiRange range, CancellationToken ct)
+    {
+        var list = new List<Bounds>();
+        await using var cmd = new NpgsqlCommand("""
+            SELECT cl.id, b.tz, b.day_from, b.day_to, b.a_from, b.a_to, b.b_from, b.b_to
+            FROM clients cl, kpi_bounds(cl.id, $1, $2) b WHERE cl.id = ANY($3) ORDER BY cl.id
+            """, conn);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)range.From ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)range.To ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = ids, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            list.Add(new Bounds(reader.GetGuid(0), reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetFieldValue<DateOnly>(2), reader.IsDBNull(3) ? null : reader.GetFieldValue<DateOnly>(3),
+                Time(reader, 4), Time(reader, 5), Time(reader, 6), Time(reader, 7)));
+        return list;
+    }
 
     private static DateTimeOffset? Time(NpgsqlDataReader reader, int i) => reader.IsDBNull(i) ? null : reader.GetFieldValue<DateTimeOffset>(i);
 

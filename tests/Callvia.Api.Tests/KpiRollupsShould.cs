@@ -116,6 +116,22 @@ public sealed class KpiRollupsShould(ApiFixture fixture)
                     string.Join(",", k.GetProperty("callsByDay").EnumerateArray().Select(d => $"{d.GetProperty("day").GetString()}={d.GetProperty("count").GetInt32()}")),
                     string.Join(",", k.GetProperty("leadsByStatus").EnumerateArray().Select(s => $"{s.GetProperty("status").GetString()!.ToLowerInvariant()}={s.GetProperty("count").GetInt32()}")));
                 Assert.True(await ExpectedAsync(tenant.Id, from, to, campaign) == actual, $"{zone} {from:O}..{to:O} campaign {campaign}: expected {await ExpectedAsync(tenant.Id, from, to, campaign)}, got {actual}");
+
+                // the leads list's total over the same rollups: created in the range, of some statuses or any
+                foreach (var statuses in new[] { null, new[] { "CONTACTED", "BOOKED" } })
+                {
+                    var (_, listed) = await api.GraphQLAsync("query($f: LeadFilter) { leads(first: 1, filter: $f) { totalCount } }", new
+                    {
+                        f = new { createdFrom = from, createdTo = to, status = statuses, campaignId = campaign is { } cc ? GlobalId.Encode(CampaignGraphType.TypeName, cc) : null },
+                    }, token);
+                    var total = listed.GetProperty("data").GetProperty("leads").GetProperty("totalCount").GetInt32();
+                    string Range(string column) => (from is { } f ? $" AND {column} >= '{f:O}'" : "") + (to is { } t ? $" AND {column} < '{t:O}'" : "");
+                    var expected = await fixture.CountAsync($"""
+                        SELECT count(*) FROM leads WHERE client_id = '{tenant.Id}'{Range("created_at")}
+                        {(campaign is { } c2 ? $" AND campaign_id = '{c2}'" : "")}{(statuses is null ? "" : " AND status IN ('contacted', 'booked')")}
+                        """);
+                    Assert.True(expected == total, $"{zone} {from:O}..{to:O} campaign {campaign} statuses {statuses?.Length}: expected {expected} leads, got {total}");
+                }
             }
         }
         await CheckAsync("Asia/Kolkata");
