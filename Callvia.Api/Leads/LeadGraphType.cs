@@ -23,6 +23,9 @@ public sealed class LeadGraphType : ObjectGraphType<Lead>
         Field<NonNullGraphType<StringGraphType>>("phone").Description("E.164.").Resolve(c => c.Source.PhoneE164);
         Field<StringGraphType>("email").Resolve(c => c.Source.Email);
         Field<StringGraphType>("timeZone").Resolve(c => c.Source.TimeZone);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<CustomFieldGraphType>>>>("customFields")
+            .Description("The call agent's variables (an import's extra columns, or upsertLead's), by name.")
+            .Resolve(c => c.Source.CustomFields.OrderBy(f => f.Key, StringComparer.OrdinalIgnoreCase).ToList());
         Field<NonNullGraphType<LeadStatusGraphType>>("status").Resolve(c => c.Source.Status);
         Field<NonNullGraphType<IntGraphType>>("attempts").Resolve(c => c.Source.Attempts);
         Field<UtcDateTimeGraphType>("lastAttemptAt").Resolve(c => c.Source.LastAttemptAt);
@@ -70,5 +73,15 @@ public sealed class LeadOrderInputType : InputObjectGraphType<LeadOrder>
         Name = "LeadOrder";
         Field<NonNullGraphType<EnumerationGraphType<LeadOrderField>>>("field");
         Field<NonNullGraphType<EnumerationGraphType<SortDirection>>>("direction");
+    }
+}
+
+public sealed class CustomFieldGraphType : ObjectGraphType<KeyValuePair<string, string>>
+{
+    public CustomFieldGraphType()
+    {
+        Name = "CustomField";
+        Field<NonNullGraphType<StringGraphType>>("name").Resolve(c => c.Source.Key);
+        Field<NonNullGraphType<StringGraphType>>("value").Resolve(c => c.Source.Value);
     }
 }

@@ -33,6 +33,19 @@ public sealed class UpsertLeadInputType : InputObjectGraphType
         Field<StringGraphType>("lastName");
         Field<StringGraphType>("email");
         Field<StringGraphType>("timeZone").Description("IANA (or Windows) zone id; by default the number's zone.");
+        Field<ListGraphType<NonNullGraphType<CustomFieldInputType>>>("customFields")
+            .Description("Merged into the lead's by name (case-insensitive): a value replaces, \"\" removes, fields not named stay. At most 50 per lead.");
+    }
+}
+
+public sealed class CustomFieldInputType : InputObjectGraphType
+{
+    public CustomFieldInputType()
+    {
+        Name = "CustomFieldInput";
+        Description = "A custom field of a lead (a variable for the call agent), like an extra column of an import.";
+        Field<NonNullGraphType<StringGraphType>>("name").Description("Up to 64 characters; not a lead field such as phone or email.");
+        Field<NonNullGraphType<StringGraphType>>("value").Description("Up to 1000 characters; \"\" removes the field.");
     }
 }
 
@@ -56,7 +69,9 @@ public static class LeadMutations
                 }
                 var input = new LeadInput(Id("id", LeadGraphType.TypeName), Id("campaignId", CampaignGraphType.TypeName),
                     raw.GetValueOrDefault("phone") as string, raw.GetValueOrDefault("firstName") as string, raw.GetValueOrDefault("lastName") as string,
-                    raw.GetValueOrDefault("email") as string, raw.GetValueOrDefault("timeZone") as string);
+                    raw.GetValueOrDefault("email") as string, raw.GetValueOrDefault("timeZone") as string,
+                    (raw.GetValueOrDefault("customFields") as IEnumerable<object?>)?.OfType<Dictionary<string, object?>>()
+                        .Select(f => new KeyValuePair<string, string>((string)f["name"]!, (string)f["value"]!)).ToList());
                 if (errors.Count > 0) return new LeadPayload(null, false, errors);
                 var result = await ctx.RequestServices!.GetRequiredService<LeadEditor>().UpsertAsync(input, ctx.CancellationToken);
                 return new LeadPayload(result.Lead, result.Created, result.Issues.Select(i => new UserError(i.Field, i.Message, i.Code)).ToList());

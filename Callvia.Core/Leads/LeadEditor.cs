@@ -9,10 +9,13 @@ namespace Callvia.Core.Leads;
 
 /// <summary>
 /// One lead to add or change. The lead is found by <see cref="Id"/> when given, else by its campaign and phone
-/// number (E.164, the unique key). On a change, null leaves a field as it is and "" clears it.
+/// number (E.164, the unique key). On a change, null leaves a field as it is and "" clears it. Custom fields (the call
+/// agent's variables, as an import's extra columns) are merged into the lead's by name, case-insensitively: a value
+/// replaces, "" removes, fields not named stay.
 /// </summary>
 public sealed record LeadInput(
-    Guid? Id, Guid? CampaignId, string? Phone, string? FirstName, string? LastName, string? Email, string? TimeZone);
+    Guid? Id, Guid? CampaignId, string? Phone, string? FirstName, string? LastName, string? Email, string? TimeZone,
+    IReadOnlyList<KeyValuePair<string, string>>? CustomFields = null);
 
 public sealed record LeadUpsert(Lead? Lead, bool Created, List<FieldIssue> Issues);
 
@@ -57,6 +60,7 @@ public sealed class LeadEditor(CallviaDbContext db, TenantContext tenant, KpiNot
             zone = LeadRowRules.ToIanaZone(zone);
             if (zone is null) issues.Add(Issue("timeZone", LeadRowRules.TimeZoneProblem));
         }
+        var custom = CustomFields(input.CustomFields, issues);
         var phoneRaw = Text(input.Phone);
         PhoneNumbers.Normalized? phone = null;
         if (phoneRaw is { Length: > 0 })
@@ -118,6 +122,18 @@ public sealed class LeadEditor(CallviaDbContext db, TenantContext tenant, KpiNot
             lead.PhoneRaw = phoneRaw!;
         }
 
+        if (custom is not null)
+        {
+            var merged = new Dictionary<string, string>(lead.CustomFields, StringComparer.OrdinalIgnoreCase);
+            foreach (var (name, value) in custom)
+                if (value.Length == 0) merged.Remove(name); else { merged.Remove(name); merged[name] = value; }
+            if (merged.Count > ImportColumns.MaxCustomFields)
+            {
+                db.ChangeTracker.Clear();
+                return Refused(new FieldIssue("customFields", $"A lead has at most {ImportColumns.MaxCustomFields} custom fields; this would make {merged.Count}."));
+            }
+            lead.CustomFields = new Dictionary<string, string>(merged);
+        }
         if (input.FirstName is not null) lead.FirstName = NullIfEmpty(firstName);
         if (input.LastName is not null) lead.LastName = NullIfEmpty(lastName);
         if (input.Email is not null) lead.Email = NullIfEmpty(email);
@@ -132,6 +148,27 @@ public sealed class LeadEditor(CallviaDbContext db, TenantContext tenant, KpiNot
     }
 
     private static LeadUpsert Refused(params FieldIssue[] issues) => new(null, false, [.. issues]);
+
+    /// <summary>The custom fields to merge (trimmed names), or null when none were given; their problems go to <paramref name="issues"/>.</summary>
+    private static List<KeyValuePair<string, string>>? CustomFields(IReadOnlyList<KeyValuePair<string, string>>? given, List<FieldIssue> issues)
+    {
+        if (given is null) return null;
+        var fields = new List<KeyValuePair<string, string>>(given.Count);
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (raw, value) in given)
+        {
+            var name = raw.Trim();
+            if ((ImportColumns.CustomNameProblem(name) ?? LeadRowRules.CustomValueProblem(name, value)) is { } problem)
+                issues.Add(Issue("customFields", problem));
+            else if (!names.Add(name))
+                issues.Add(new FieldIssue("customFields", $"The custom field '{name}' is given twice."));
+            else
+                fields.Add(new(name, value));
+        }
+        if (names.Count > ImportColumns.MaxCustomFields)
+            issues.Add(new FieldIssue("customFields", $"A lead has at most {ImportColumns.MaxCustomFields} custom fields."));
+        return fields;
+    }
 
     /// <summary>The import's wording ("email is not a valid address"), as a sentence.</summary>
     private static FieldIssue Issue(string field, string problem) => new(field, char.ToUpperInvariant(problem[0]) + problem[1..] + ".");

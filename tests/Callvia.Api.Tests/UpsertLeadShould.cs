@@ -39,6 +39,57 @@ public sealed class UpsertLeadShould(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task Keep_custom_fields_merged_by_name_and_refuse_bad_ones_without_writing()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        using var api = fixture.Api.CreateClient(tenant.Slug);
+        var (token, _) = await api.RequestTokenAsync(tenant.PartnerClientId, tenant.PartnerSecret);
+        var campaign = GlobalId.Encode(CampaignGraphType.TypeName, tenant.CampaignIds[0]);
+        const string WithFields = """
+            mutation($input: UpsertLeadInput!) { upsertLead(input: $input) { lead { id customFields { name value } } errors { field message } } }
+            """;
+        async Task<JsonElement> Send(object input)
+        {
+            var (status, body) = await api.GraphQLAsync(WithFields, new { input }, token);
+            Assert.True(status == HttpStatusCode.OK && !body.TryGetProperty("errors", out _), body.ToString());
+            return body.GetProperty("data").GetProperty("upsertLead");
+        }
+        static string Shown(JsonElement payload) => string.Join(", ", payload.GetProperty("lead").GetProperty("customFields").EnumerateArray()
+            .Select(f => $"{f.GetProperty("name").GetString()}={f.GetProperty("value").GetString()}"));
+
+        var added = await Send(new { campaignId = campaign, phone = "+12125550177", customFields = new[] { new { name = " Plan ", value = "Gold" }, new { name = "car", value = "Volvo" } } });
+        Assert.Equal("car=Volvo, Plan=Gold", Shown(added));
+        var id = added.GetProperty("lead").GetProperty("id").GetString()!;
+        var leadId = GlobalId.Decode(id, LeadGraphType.TypeName);
+
+        // by name, whatever the case: a value replaces, "" removes, a new name adds, a field not named stays
+        var changed = await Send(new { id, customFields = new[] { new { name = "PLAN", value = "Platinum" }, new { name = "Car", value = "" }, new { name = "pets", value = "2" } } });
+        Assert.Equal("pets=2, PLAN=Platinum", Shown(changed));
+        Assert.Equal(1, await fixture.CountAsync($"SELECT count(*) FROM leads WHERE id = '{leadId}' AND custom_fields = '{{\"PLAN\": \"Platinum\", \"pets\": \"2\"}}'::jsonb"));
+        // no customFields: untouched
+        Assert.Equal("pets=2, PLAN=Platinum", Shown(await Send(new { id, firstName = "Grace" })));
+
+        // a lead field's name, a name given twice, a value or name too long, too many fields: field errors, nothing written
+        var before = await fixture.CountAsync($"SELECT count(*) FROM leads WHERE id = '{leadId}' AND first_name = 'Grace' AND custom_fields ? 'PLAN' AND NOT custom_fields ? 'x'");
+        Assert.Equal(1, before);
+        foreach (var bad in new object[]
+        {
+            new[] { new { name = "E-mail", value = "a@b.co" } },
+            new[] { new { name = "x", value = "1" }, new { name = "X", value = "2" } },
+            new[] { new { name = "x", value = new string('v', 1001) } },
+            new[] { new { name = new string('n', 65), value = "1" } },
+            new[] { new { name = "  ", value = "1" } },
+            Enumerable.Range(0, 49).Select(i => new { name = $"f{i}", value = "1" }).ToArray(), // 2 kept + 49 = 51
+        })
+        {
+            var refused = await Send(new { id, firstName = "Mallory", customFields = bad });
+            Assert.Equal(JsonValueKind.Null, refused.GetProperty("lead").ValueKind);
+            Assert.Equal("customFields", refused.GetProperty("errors")[0].GetProperty("field").GetString());
+        }
+        Assert.Equal(1, await fixture.CountAsync($"SELECT count(*) FROM leads WHERE id = '{leadId}' AND first_name = 'Grace' AND custom_fields ? 'PLAN' AND NOT custom_fields ? 'x' AND NOT custom_fields ? 'f0'"));
+    }
+
+    [Fact]
     public async Task Add_a_lead_then_change_it_by_campaign_and_number_and_by_id()
     {
         var tenant = await fixture.CreateTenantAsync();

@@ -16,7 +16,17 @@ public sealed class ImportColumns
         ["time_zone"] = ["time_zone", "timezone", "tz"],
     });
 
-    public const int MaxCustomFields = 50;
+    public const int MaxCustomFields = 50, MaxCustomName = 64;
+
+    /// <summary>
+    /// Why a name cannot be a custom field of a lead added by the API, or null: what the import would keep as a custom
+    /// column (not empty, at most 64 characters, not a lead field or one of its aliases such as "phone" or "e-mail").
+    /// </summary>
+    public static string? CustomNameProblem(string name) =>
+        name.Length == 0 ? "a custom field needs a name"
+        : name.Length > MaxCustomName ? $"a custom field's name is longer than {MaxCustomName} characters"
+        : Aliases.ContainsKey(Normalize(name)) ? $"'{name}' is a lead field, not a custom field"
+        : null;
 
     public int Phone { get; private init; } = -1;
     public int FirstName { get; private init; } = -1;
@@ -40,7 +50,7 @@ public sealed class ImportColumns
                 continue;
             if (header.Length == 0 || custom.Count >= MaxCustomFields || !customNames.Add(header))
                 continue;
-            custom.Add((i, header.Length > 64 ? header[..64] : header));
+            custom.Add((i, header.Length > MaxCustomName ? header[..MaxCustomName] : header));
         }
         int At(string field) => found.GetValueOrDefault(field, -1);
         return new ImportColumns

@@ -25,6 +25,10 @@ public static class LeadRowRules
 
     public static string? NameProblem(string? name) => name?.Length > MaxName ? $"a name is longer than {MaxName} characters" : null;
 
+    /// <summary>A custom field's value too long for a lead (the import's wording).</summary>
+    public static string? CustomValueProblem(string name, string value) =>
+        value.Length > MaxCustomValue ? $"'{name}' is longer than {MaxCustomValue} characters" : null;
+
     public static object Apply(int line, IReadOnlyList<string> fields, ImportColumns columns, string region, string? recordError)
     {
         if (recordError is not null)
@@ -73,8 +77,8 @@ public static class LeadRowRules
             foreach (var (index, name) in columns.Custom)
             {
                 if (Get(index) is not { } value) continue;
-                if (value.Length > MaxCustomValue)
-                    return new RowRejection(line, $"'{name}' is longer than {MaxCustomValue} characters", null);
+                if (CustomValueProblem(name, value) is { } valueTooLong)
+                    return new RowRejection(line, valueTooLong, null);
                 values[name] = value;
             }
             if (values.Count > 0) custom = System.Text.Json.JsonSerializer.Serialize(values, CustomFieldsJson.Default.DictionaryStringString);
