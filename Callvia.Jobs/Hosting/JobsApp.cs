@@ -23,6 +23,8 @@ public static class JobsApp
         var app = builder.Build();
         app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<Core.Webhooks.WebhookEventSweep>(
             Core.Webhooks.WebhookEventSweep.RecurringId, j => j.RunAsync(TimeSpan.FromSeconds(30), CancellationToken.None), Cron.Minutely());
+        app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<Core.Messaging.InterruptedMessageSweep>(
+            Core.Messaging.InterruptedMessageSweep.RecurringId, j => j.RunAsync(CancellationToken.None), "*/5 * * * *");
         app.UseForwardedHeaders();
         app.UseRouting();
         app.UseAuthentication();

@@ -68,6 +68,15 @@ public class CallviaFixture : IAsyncLifetime
         return Convert.ToInt64(await cmd.ExecuteScalarAsync());
     }
 
+    /// <summary>A single value as text, as the database sees it (superuser), or null.</summary>
+    public async Task<string?> TextAsync(string sql)
+    {
+        await using var conn = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(Servers.PostgresAdmin) { Database = Database.Name }.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand(sql, conn);
+        return (await cmd.ExecuteScalarAsync()) is { } value and not DBNull ? Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) : null;
+    }
+
     /// <summary>A lead in the tenant's second campaign, written as the app writes it.</summary>
     public Task<Guid> CreateLeadAsync(TestTenant tenant, string phone, string? email = null) =>
         InTenantAsync(tenant, async sp =>
