@@ -58,7 +58,8 @@ public sealed class KpiRollupsShould(ApiFixture fixture)
                 FROM generate_series(1, 50) g;
                 """);
         }
-        // changes after the fact: statuses, calls connecting, calls and leads deleted, a lead moved to the other campaign,
+        // changes after the fact (deletes only of this test's rows: the tenant's seeded appointments have messages, and
+        // are created at the hour the test runs): statuses, calls connecting, calls and leads deleted, a lead moved to the other campaign,
         // calls moved to another lead (with its campaign)
         // (calls without a lead have no campaign: (g * 7) % 80 passes the last lead)
         await ExecAsync($"""
@@ -66,14 +67,14 @@ public sealed class KpiRollupsShould(ApiFixture fixture)
             UPDATE leads l SET campaign_id = '{tenant.CampaignIds[1]}' WHERE l.client_id = '{tenant.Id}' AND l.phone_e164 LIKE '%05'
               AND NOT EXISTS (SELECT 1 FROM call_logs c WHERE c.lead_id = l.id);
             UPDATE call_logs SET started_at = created_at WHERE client_id = '{tenant.Id}' AND started_at IS NULL AND extract(hour FROM created_at)::int % 2 = 0;
-            DELETE FROM call_logs c WHERE c.client_id = '{tenant.Id}' AND extract(hour FROM c.created_at)::int = 7
+            DELETE FROM call_logs c WHERE c.client_id = '{tenant.Id}' AND c.provider_call_id LIKE 'rollup-%' AND extract(hour FROM c.created_at)::int = 7
               AND NOT EXISTS (SELECT 1 FROM usage_records u WHERE u.call_log_id = c.id);
-            DELETE FROM leads l WHERE l.client_id = '{tenant.Id}' AND extract(hour FROM l.created_at)::int = 9
+            DELETE FROM leads l WHERE l.client_id = '{tenant.Id}' AND l.phone_e164 LIKE '+1646%' AND extract(hour FROM l.created_at)::int = 9
               AND NOT EXISTS (SELECT 1 FROM call_logs c WHERE c.lead_id = l.id);
             UPDATE usage_records SET cost = cost * 2 WHERE client_id = '{tenant.Id}' AND extract(hour FROM occurred_at)::int = 13;
-            UPDATE appointments SET status = 'shown' WHERE client_id = '{tenant.Id}' AND status = 'booked' AND extract(hour FROM starts_at)::int % 2 = 0;
-            UPDATE appointments SET starts_at = starts_at + interval '1 day 3 hours' WHERE client_id = '{tenant.Id}' AND extract(hour FROM created_at)::int % 3 = 0;
-            DELETE FROM appointments WHERE client_id = '{tenant.Id}' AND extract(hour FROM created_at)::int = 11;
+            UPDATE appointments SET status = 'shown' WHERE client_id = '{tenant.Id}' AND provider_booking_uid LIKE 'rollup-%' AND status = 'booked' AND extract(hour FROM starts_at)::int % 2 = 0;
+            UPDATE appointments SET starts_at = starts_at + interval '1 day 3 hours' WHERE client_id = '{tenant.Id}' AND provider_booking_uid LIKE 'rollup-%' AND extract(hour FROM created_at)::int % 3 = 0;
+            DELETE FROM appointments WHERE client_id = '{tenant.Id}' AND provider_booking_uid LIKE 'rollup-%' AND extract(hour FROM created_at)::int = 11;
             UPDATE call_logs c SET lead_id = x.id, campaign_id = x.campaign_id
             FROM (SELECT id, campaign_id FROM leads WHERE client_id = '{tenant.Id}' AND campaign_id = '{tenant.CampaignIds[1]}' ORDER BY created_at LIMIT 1) x
             WHERE c.client_id = '{tenant.Id}' AND extract(hour FROM c.created_at)::int = 5;
@@ -152,7 +153,7 @@ public sealed class KpiRollupsShould(ApiFixture fixture)
         var camp = campaign is { } c ? $" AND campaign_id = '{c}'" : "";
         var calls = $"FROM call_logs WHERE client_id = '{client}'{camp}{Range("created_at")}";
         var leads = $"FROM leads WHERE client_id = '{client}'{camp}{Range("created_at")}";
-        return await TextAsync($"""
+        return (await fixture.TextAsync($"""
             SELECT concat_ws(' | ',
               (SELECT count(*) {leads}), (SELECT count(*) {calls}), (SELECT count(DISTINCT lead_id) {calls}),
               (SELECT count(DISTINCT lead_id) FILTER (WHERE started_at IS NOT NULL OR duration_seconds > 0) {calls}),
@@ -164,14 +165,7 @@ public sealed class KpiRollupsShould(ApiFixture fixture)
               coalesce((SELECT string_agg(d || '=' || n, ',' ORDER BY d) FROM (
                  SELECT (created_at AT TIME ZONE (SELECT time_zone FROM clients WHERE id = '{client}'))::date::text AS d, count(*) AS n {calls} GROUP BY 1) x), ''),
               coalesce((SELECT string_agg(status || '=' || n, ',' ORDER BY status) FROM (SELECT status, count(*) AS n {leads} GROUP BY 1) y), ''))
-            """);
-    }
-
-    private async Task<string> TextAsync(string sql)
-    {
-        await using var conn = await OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        return (string)(await cmd.ExecuteScalarAsync())!;
+            """))!;
     }
 
     private async Task ExecAsync(string sql)
