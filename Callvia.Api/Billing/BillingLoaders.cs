@@ -1,7 +1,6 @@
 using Callvia.Api.GraphQL;
 using Callvia.Core.Billing;
 using Callvia.Core.Calls;
-using Callvia.Core.Data;
 using GraphQL;
 using GraphQL.DataLoader;
 using Microsoft.EntityFrameworkCore;
@@ -15,31 +14,23 @@ namespace Callvia.Api.Billing;
 public static class BillingLoaders
 {
     public static IDataLoaderResult<Invoice?> Invoice(IResolveFieldContext ctx, Guid id) =>
-        Get<Guid, Invoice>(ctx, "invoice", (db, ids, ct) => db.Invoices.AsNoTracking().Where(i => ids.Contains(i.Id)).ToDictionaryAsync(i => i.Id, ct)).Load(id);
+        Loaders.Get<Guid, Invoice>(ctx, "invoice", (db, ids, ct) => db.Invoices.AsNoTracking().Where(i => ids.Contains(i.Id)).ToDictionaryAsync(i => i.Id, ct)).Load(id);
 
     public static IDataLoaderResult<Milestone?> MilestoneOfInvoice(IResolveFieldContext ctx, Guid invoiceId) =>
-        Get<Guid, Milestone>(ctx, "milestoneOfInvoice", async (db, ids, ct) => (await db.Milestones.AsNoTracking()
+        Loaders.Get<Guid, Milestone>(ctx, "milestoneOfInvoice", async (db, ids, ct) => (await db.Milestones.AsNoTracking()
             .Where(m => m.InvoiceId != null && ids.Contains(m.InvoiceId.Value)).ToListAsync(ct)).ToDictionary(m => m.InvoiceId!.Value)).Load(invoiceId);
 
     public static IDataLoaderResult<CallLog?> Call(IResolveFieldContext ctx, Guid id) =>
-        Get<Guid, CallLog>(ctx, "call", (db, ids, ct) => db.CallLogs.AsNoTracking().Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct)).Load(id);
+        Loaders.Get<Guid, CallLog>(ctx, "call", (db, ids, ct) => db.CallLogs.AsNoTracking().Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct)).Load(id);
 
     public static IDataLoaderResult<UsageRecord?> UsageOfCall(IResolveFieldContext ctx, Guid callId) =>
-        Get<Guid, UsageRecord>(ctx, "usageOfCall", (db, ids, ct) => db.UsageRecords.AsNoTracking().Where(u => ids.Contains(u.CallLogId)).ToDictionaryAsync(u => u.CallLogId, ct)).Load(callId);
+        Loaders.Get<Guid, UsageRecord>(ctx, "usageOfCall", (db, ids, ct) => db.UsageRecords.AsNoTracking().Where(u => ids.Contains(u.CallLogId)).ToDictionaryAsync(u => u.CallLogId, ct)).Load(callId);
 
     /// <summary>An amount in the client's currency (read once per request).</summary>
     public static IDataLoaderResult<Money> Money(IResolveFieldContext ctx, Guid clientId, decimal amount) =>
-        new Mapped<string?, Money>(Get<Guid, string>(ctx, "clientCurrency", (db, ids, ct) =>
+        new Mapped<string?, Money>(Loaders.Get<Guid, string>(ctx, "clientCurrency", (db, ids, ct) =>
             db.Clients.AsNoTracking().Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Currency, ct)).Load(clientId),
             currency => new Money(amount, currency ?? "usd"));
-
-    private static BatchLoader<TKey, TValue> Get<TKey, TValue>(IResolveFieldContext ctx, string name,
-        Func<CallviaDbContext, IReadOnlyCollection<TKey>, CancellationToken, Task<Dictionary<TKey, TValue>>> fetch) where TKey : notnull
-    {
-        var services = ctx.RequestServices!;
-        return services.GetRequiredService<RequestLoaders>().Get<TKey, TValue>(name,
-            (keys, ct) => fetch(services.GetRequiredService<CallviaDbContext>(), keys, ct));
-    }
 
     /// <summary>A loader's result passed through a function (graphql-dotnet 8 has no <c>Then</c> for these).</summary>
     public sealed class Mapped<TIn, TOut>(IDataLoaderResult<TIn> inner, Func<TIn, TOut> map) : IDataLoaderResult<TOut>

@@ -32,7 +32,8 @@ public static class Loaders
                 SELECT DISTINCT ON (lead_id) * FROM appointments WHERE lead_id = ANY({ids.ToArray()}) ORDER BY lead_id, created_at DESC, id DESC
                 """).AsNoTracking().ToListAsync(ct)).ToDictionary(a => a.LeadId!.Value)).Load(leadId);
 
-    private static BatchLoader<TKey, TValue> Get<TKey, TValue>(IResolveFieldContext ctx, string name,
+    /// <summary>A request-scoped batch loader that reads through the request's DbContext (every feature's loaders use it).</summary>
+    public static BatchLoader<TKey, TValue> Get<TKey, TValue>(IResolveFieldContext ctx, string name,
         Func<CallviaDbContext, IReadOnlyCollection<TKey>, CancellationToken, Task<Dictionary<TKey, TValue>>> fetch) where TKey : notnull
     {
         var services = ctx.RequestServices!;

@@ -70,9 +70,7 @@ public sealed class KpiService(NpgsqlDataSource dataSource, TenantContext tenant
         var allTime = range.From is null && range.To is null;
         await using var own = connection is null ? await TenantSession.OpenConnectionAsync(dataSource, tenant, ct) : null;
         var conn = connection ?? own!;
-        var client = allTime ? new Bounds(clientId, "UTC", null, null, null, null, null, null)
-            : (await BoundsAsync(conn, [clientId], range, ct)).SingleOrDefault();
-        if (client is null) return 0;
+        if ((await BoundsAsync(conn, [clientId], range, ct)).SingleOrDefault() is not { } client) return 0;
         var wanted = statuses is { Count: > 0 } ? statuses.Select(SnakeCaseEnum<LeadStatus>.ToDb).ToHashSet() : null;
         await using var batch = new NpgsqlBatch(conn);
         Add(batch, LeadsByStatus(allTime, client), client, range);
@@ -99,7 +97,7 @@ public sealed class KpiService(NpgsqlDataSource dataSource, TenantContext tenant
         // A bounded range first needs each client's time zone and the range in its local days: the whole days inside it
         // (read from the daily rollups) and the partial days at its ends (read from the rows): kpi_bounds. The
         // statements then get those as values, so PostgreSQL plans each read as the index range it is.
-        var clients = allTime ? ids.Select(id => new Bounds(id, "UTC", null, null, null, null, null, null)).ToList() : await BoundsAsync(conn, ids, range, ct);
+        var clients = await BoundsAsync(conn, ids, range, ct);
         await using var batch = new NpgsqlBatch(conn);
         // Whole days come from the daily rollups (kpi_daily_leads, kpi_daily_calls, kpi_daily_appointments: kept by
         // triggers in the same transactions as the rows, in the client's time zone); the partial days at the range's ends
@@ -112,7 +110,6 @@ public sealed class KpiService(NpgsqlDataSource dataSource, TenantContext tenant
         {
             // a range of whole days (or all time) has no partial days: no read of the rows at all (not even a plan that
             // starts parallel workers to find nothing)
-            var partial = client.Partial;
             string Rows(string select, string column, string tail = "") => KpiService.Rows(client, select, column, tail);
             // The called / contacted leads: all time, the campaigns' leads ever called / contacted; for a range, the whole
             // days' from kpi_daily_reach (each lead counted on its first call day in the range: the one whose previous call
@@ -132,13 +129,12 @@ public sealed class KpiService(NpgsqlDataSource dataSource, TenantContext tenant
                   FROM (SELECT k.called, k.contacted
                         FROM kpi_daily_reach k
                         WHERE k.client_id = $1 AND ($4::uuid IS NULL OR k.campaign_id = $4) AND {Days} AND (k.since = '-infinity' OR k.since < $5)
-                        {(partial ? $"""
+                        {(client.Partial ? $"""
                             UNION ALL
                             SELECT (x.calls = 0)::int, (e.connected AND NOT coalesce(x.connected, false))::int
                             FROM (SELECT c.lead_id, bool_or(c.connected) AS connected
-                                  FROM (SELECT NULL::uuid AS lead_id, false AS connected WHERE false
-                                        {Rows("""
-                                            SELECT c.lead_id, c.started_at IS NOT NULL OR c.duration_seconds > 0 FROM call_logs c
+                                  FROM ({Ends(client, """
+                                            SELECT c.lead_id, c.started_at IS NOT NULL OR c.duration_seconds > 0 AS connected FROM call_logs c
                                             WHERE c.client_id = $1 AND ($4::uuid IS NULL OR c.campaign_id = $4) AND c.lead_id IS NOT NULL
                                             """, "c.created_at")}) c
                                   GROUP BY c.lead_id) e
@@ -257,13 +253,22 @@ public sealed class KpiService(NpgsqlDataSource dataSource, TenantContext tenant
     // the rows of the partial days [$7, $8) and [$9, $10), each read only when it is not empty (a branch that can find
     // nothing still starts parallel workers under row-level security); one branch per end, not an OR of the two: each
     // end is then an index-only range scan of the covering index
-    private static string Rows(Bounds client, string select, string column, string tail = "") =>
-        (client.ATo > client.AFrom ? $" UNION ALL {select} AND {column} >= $7 AND {column} < $8{tail}" : "") +
-        (client.BTo > client.BFrom ? $" UNION ALL {select} AND {column} >= $9 AND {column} < $10{tail}" : "");
+    private static string Ends(Bounds client, string select, string column, string tail = "") => string.Join(" UNION ALL ",
+        new[]
+        {
+            client.ATo > client.AFrom ? $"{select} AND {column} >= $7 AND {column} < $8{tail}" : null,
+            client.BTo > client.BFrom ? $"{select} AND {column} >= $9 AND {column} < $10{tail}" : null,
+        }.OfType<string>());
 
-    /// <summary>Each client's time zone and the range in its local days (kpi_bounds).</summary>
+    // the partial days' branches appended to a statement's whole-day read
+    private static string Rows(Bounds client, string select, string column, string tail = "") =>
+        client.Partial ? " UNION ALL " + Ends(client, select, column, tail) : "";
+
+    /// <summary>Each client's time zone and the range in its local days (kpi_bounds); all time needs no read.</summary>
     private static async Task<List<Bounds>> BoundsAsync(NpgsqlConnection conn, Guid[] ids, KpiRange range, CancellationToken ct)
     {
+        if (range.From is null && range.To is null)
+            return ids.Select(id => new Bounds(id, "UTC", null, null, null, null, null, null)).ToList();
         var list = new List<Bounds>();
         await using var cmd = new NpgsqlCommand("""
             SELECT cl.id, b.tz, b.day_from, b.day_to, b.a_from, b.a_to, b.b_from, b.b_to
