@@ -39,6 +39,16 @@ internal static class AdminHelpers
             return email;
         });
 
+    /// <summary>A new tenant, a client on its host of <paramref name="app"/> and a token of its partner application.</summary>
+    public static async Task<(TestTenant Tenant, HttpClient Api, string Token)> PartnerTenantAsync(CallviaFixture fixture, RunningApp app)
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        var api = app.CreateClient(tenant.Slug);
+        var (token, error) = await api.RequestTokenAsync(tenant.PartnerClientId, tenant.PartnerSecret);
+        Xunit.Assert.True(token is not null, error);
+        return (tenant, api, token!);
+    }
+
     public static async Task<string> TokenAsync(ApiFixture fixture, TestTenant tenant)
     {
         using var api = fixture.Api.CreateClient(tenant.Slug);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Callvia.Api.Billing;
@@ -17,13 +16,6 @@ namespace Callvia.Api.Tests;
 [Collection(ApiCollection.Name)]
 public sealed class BillingQueriesShould(ApiFixture fixture)
 {
-    private async Task<(TestTenant Tenant, HttpClient Api, string Token)> TenantAsync()
-    {
-        var tenant = await fixture.CreateTenantAsync();
-        var api = fixture.Api.CreateClient(tenant.Slug);
-        var (token, _) = await api.RequestTokenAsync(tenant.PartnerClientId, tenant.PartnerSecret);
-        return (tenant, api, token!);
-    }
 
     private static async Task<JsonElement> DataAsync(HttpClient api, string? token, string query, object? variables = null)
     {
@@ -35,7 +27,7 @@ public sealed class BillingQueriesShould(ApiFixture fixture)
     [Fact]
     public async Task Page_invoices_newest_first_with_amounts_in_cents_as_money_and_list_milestones_and_usage()
     {
-        var (tenant, api, token) = await TenantAsync();
+        var (tenant, api, token) = await AdminHelpers.PartnerTenantAsync(fixture, fixture.Api);
         var jan = new DateTimeOffset(2026, 1, 10, 12, 0, 0, TimeSpan.Zero);
         var callId = await fixture.InTenantAsync(tenant, async sp =>
         {
@@ -90,8 +82,8 @@ public sealed class BillingQueriesShould(ApiFixture fixture)
     [Fact]
     public async Task Show_nothing_of_another_tenants_billing_and_refuse_anonymous_callers()
     {
-        var (_, apiA, tokenA) = await TenantAsync();
-        var (_, apiB, tokenB) = await TenantAsync();
+        var (_, apiA, tokenA) = await AdminHelpers.PartnerTenantAsync(fixture, fixture.Api);
+        var (_, apiB, tokenB) = await AdminHelpers.PartnerTenantAsync(fixture, fixture.Api);
         const string everything = "{ invoices { nodes { id } } milestones { id } usageRecords { nodes { id } } }";
         var theirs = await DataAsync(apiB, tokenB, everything);
         var ids = new[]
@@ -117,7 +109,7 @@ public sealed class BillingQueriesShould(ApiFixture fixture)
     [Fact]
     public async Task Load_leads_with_their_calls_usage_and_appointments_and_billing_navigations_in_a_bounded_number_of_statements()
     {
-        var (tenant, api, token) = await TenantAsync();
+        var (tenant, api, token) = await AdminHelpers.PartnerTenantAsync(fixture, fixture.Api);
         var since = DateTimeOffset.UtcNow;
         await fixture.InTenantAsync(tenant, async sp =>
         {
@@ -148,22 +140,8 @@ public sealed class BillingQueriesShould(ApiFixture fixture)
             }
             """;
 
-        var statements = 0;
-        var texts = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == "Npgsql",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
-            ActivityStopped = a => { Interlocked.Increment(ref statements); texts.Enqueue(a.GetTagItem("db.query.text") as string ?? a.GetTagItem("db.statement") as string ?? a.DisplayName); },
-        };
-        ActivitySource.AddActivityListener(listener);
-        async Task<(JsonElement Data, int Statements)> Run(int first)
-        {
-            texts.Clear();
-            var before = Volatile.Read(ref statements);
-            var data = await DataAsync(api, token, query, new { first, from = since });
-            return (data, Volatile.Read(ref statements) - before);
-        }
+        using var counter = new StatementCounter(fixture.Database.Name);
+        Task<(JsonElement Data, int Statements)> Run(int first) => counter.CountAsync(() => DataAsync(api, token, query, new { first, from = since }));
 
         var (_, few) = await Run(3);
         var (data, many) = await Run(30);
@@ -187,6 +165,6 @@ public sealed class BillingQueriesShould(ApiFixture fixture)
         // the client's currency; invoices page's milestones; the calls' usage; its invoices; the currency at that level:
         // the same for 3 leads as for 30
         // 13 for the operation, plus 2 per bearer request: the revoked-application check (its connection's settings, the lookup)
-        Assert.True(many == few && many <= 15, $"{many} statements for 30 leads, {few} for 3:\n" + string.Join("\n", texts.Select(t => t[..Math.Min(t.Length, 140)])));
+        Assert.True(many == few && many <= 15, $"{many} statements for 30 leads, {few} for 3:\n" + counter.Listing(140));
     }
 }

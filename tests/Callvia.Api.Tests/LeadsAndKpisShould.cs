@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Callvia.Api.Campaigns;
@@ -26,14 +25,6 @@ public sealed class LeadsAndKpisShould(ApiFixture fixture)
         }
         """;
 
-    private async Task<(TestTenant Tenant, HttpClient Api, string Token)> TenantAsync()
-    {
-        var tenant = await fixture.CreateTenantAsync();
-        var api = fixture.Api.CreateClient(tenant.Slug);
-        var (token, _) = await api.RequestTokenAsync(tenant.PartnerClientId, tenant.PartnerSecret);
-        return (tenant, api, token!);
-    }
-
     private static async Task<JsonElement> DataAsync(HttpClient api, string token, string query, object? variables = null)
     {
         var (status, body) = await api.GraphQLAsync(query, variables, token);
@@ -46,7 +37,7 @@ public sealed class LeadsAndKpisShould(ApiFixture fixture)
     [Fact]
     public async Task Page_through_leads_without_repeats_or_gaps_while_leads_are_added()
     {
-        var (tenant, api, token) = await TenantAsync();
+        var (tenant, api, token) = await AdminHelpers.PartnerTenantAsync(fixture, fixture.Api);
         var mine = new List<Guid>();
         for (var i = 0; i < 25; i++) mine.Add(await fixture.CreateLeadAsync(tenant, $"+1212555{i:0000}"));
         var filter = new { campaignId = GlobalId.Encode(CampaignGraphType.TypeName, tenant.CampaignIds[1]) };
@@ -75,7 +66,7 @@ public sealed class LeadsAndKpisShould(ApiFixture fixture)
     [Fact]
     public async Task Filter_leads_by_status_and_search_and_refuse_bad_arguments()
     {
-        var (tenant, api, token) = await TenantAsync();
+        var (tenant, api, token) = await AdminHelpers.PartnerTenantAsync(fixture, fixture.Api);
         var booked = await fixture.CreateLeadAsync(tenant, "+13125550199", "zed.unique@example.com");
         await SqlAsync($"UPDATE leads SET status = 'booked', first_name = 'Zebulon', last_name = 'Smithers' WHERE id = '{booked}'");
         await fixture.CreateLeadAsync(tenant, "+13125550100");
@@ -114,7 +105,7 @@ public sealed class LeadsAndKpisShould(ApiFixture fixture)
     [Fact]
     public async Task Load_a_page_of_50_leads_with_their_last_call_and_appointment_in_a_bounded_number_of_statements()
     {
-        var (tenant, api, token) = await TenantAsync();
+        var (tenant, api, token) = await AdminHelpers.PartnerTenantAsync(fixture, fixture.Api);
         await fixture.InTenantAsync(tenant, async sp =>
         {
             var db = sp.GetRequiredService<CallviaDbContext>();
@@ -131,22 +122,9 @@ public sealed class LeadsAndKpisShould(ApiFixture fixture)
             query($first: Int) { leads(first: $first) { totalCount edges { node { id campaign { name } lastCall { status } lastAppointment { status startsAt lead { phone } } } } } }
             """;
 
-        var statements = 0;
-        var texts = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == "Npgsql",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
-            // only this fixture's database: other test collections run their own at the same time
-            ActivityStopped = a => { if (a.GetTagItem("db.namespace") is string db && db != fixture.Database.Name) return; Interlocked.Increment(ref statements); texts.Enqueue(a.GetTagItem("db.query.text") as string ?? a.GetTagItem("db.statement") as string ?? a.DisplayName); },
-        };
-        ActivitySource.AddActivityListener(listener);
-        async Task<(JsonElement Edges, int Statements)> Page(int first)
-        {
-            var before = Volatile.Read(ref statements);
-            var edges = (await DataAsync(api, token, query, new { first })).GetProperty("leads").GetProperty("edges");
-            return (edges, Volatile.Read(ref statements) - before);
-        }
+        using var counter = new StatementCounter(fixture.Database.Name);
+        Task<(JsonElement Edges, int Statements)> Page(int first) =>
+            counter.CountAsync(async () => (await DataAsync(api, token, query, new { first })).GetProperty("leads").GetProperty("edges"));
 
         var (small, fewLeads) = await Page(5);
         var (edges, counted) = await Page(50);
@@ -161,13 +139,13 @@ public sealed class LeadsAndKpisShould(ApiFixture fixture)
         });
         // tenant settings, the page, the count, campaigns, last calls, last appointments, their leads: 7, whatever the page size;
         // plus 2 per bearer request before the operation: the revoked-application check (its own connection's settings, the lookup)
-        Assert.True(counted <= 9 && counted == fewLeads, $"{counted} statements for 50 leads, {fewLeads} for 5:\n" + string.Join("\n", texts.Select(t => t[..Math.Min(t.Length, 120)])));
+        Assert.True(counted <= 9 && counted == fewLeads, $"{counted} statements for 50 leads, {fewLeads} for 5:\n" + counter.Listing());
     }
 
     [Fact]
     public async Task Compute_kpis_for_a_range_and_a_campaign_and_nothing_of_another_tenant()
     {
-        var (tenant, api, token) = await TenantAsync();
+        var (tenant, api, token) = await AdminHelpers.PartnerTenantAsync(fixture, fixture.Api);
         var other = await fixture.CreateTenantAsync();
         var since = DateTimeOffset.UtcNow;
         var (c0, c1) = (tenant.CampaignIds[0], tenant.CampaignIds[1]);
@@ -242,7 +220,7 @@ public sealed class LeadsAndKpisShould(ApiFixture fixture)
     {
         // all time, the leads and leads by status come from the counters the database keeps (campaign_lead_counts):
         // they must equal counting the leads, whatever happened to them
-        var (tenant, api, token) = await TenantAsync();
+        var (tenant, api, token) = await AdminHelpers.PartnerTenantAsync(fixture, fixture.Api);
         var other = await fixture.CreateTenantAsync();
         var (c0, c1) = (tenant.CampaignIds[0], tenant.CampaignIds[1]);
         var ids = new List<Guid>();
@@ -274,7 +252,7 @@ public sealed class LeadsAndKpisShould(ApiFixture fixture)
     [Fact]
     public async Task Never_show_another_tenants_leads()
     {
-        var (a, api, token) = await TenantAsync();
+        var (a, api, token) = await AdminHelpers.PartnerTenantAsync(fixture, fixture.Api);
         var b = await fixture.CreateTenantAsync();
         var bLead = await fixture.CreateLeadAsync(b, "+17185550123");
         var id = GlobalId.Encode(LeadGraphType.TypeName, bLead);

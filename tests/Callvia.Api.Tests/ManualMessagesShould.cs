@@ -22,7 +22,7 @@ public sealed class ManualMessagesShould(MessagingFixture fixture)
     [Fact]
     public async Task Send_an_sms_through_graphql_to_messagebird_and_record_it_sent_with_its_id()
     {
-        var (tenant, api, token) = await TenantAsync();
+        var (tenant, api, token) = await AdminHelpers.PartnerTenantAsync(fixture, fixture.Api);
         var phone = NewPhone();
         var lead = await fixture.CreateLeadAsync(tenant, phone);
 
@@ -57,7 +57,7 @@ public sealed class ManualMessagesShould(MessagingFixture fixture)
     [Fact]
     public async Task Send_an_email_through_rest_to_sendgrid_with_the_clients_name_and_answer_202()
     {
-        var (tenant, api, token) = await TenantAsync();
+        var (tenant, api, token) = await AdminHelpers.PartnerTenantAsync(fixture, fixture.Api);
         var email = $"dana.{Guid.NewGuid():N}@example.test";
         var lead = await fixture.CreateLeadAsync(tenant, NewPhone(), email);
 
@@ -93,7 +93,7 @@ public sealed class ManualMessagesShould(MessagingFixture fixture)
     [Fact]
     public async Task Give_an_email_without_subject_the_clients_default_subject()
     {
-        var (tenant, api, token) = await TenantAsync();
+        var (tenant, api, token) = await AdminHelpers.PartnerTenantAsync(fixture, fixture.Api);
         var lead = await fixture.CreateLeadAsync(tenant, NewPhone(), $"x.{Guid.NewGuid():N}@example.test");
 
         var message = (await SendAsync(api, token, new { leadId = LeadId(lead), channel = "EMAIL", body = "Hello" })).GetProperty("message");
@@ -127,7 +127,7 @@ public sealed class ManualMessagesShould(MessagingFixture fixture)
     [Fact]
     public async Task Refuse_a_lead_who_opted_out_or_whose_number_is_suppressed_and_store_and_send_nothing()
     {
-        var (tenant, api, token) = await TenantAsync();
+        var (tenant, api, token) = await AdminHelpers.PartnerTenantAsync(fixture, fixture.Api);
         var optedOutPhone = NewPhone();
         var optedOut = await fixture.CreateLeadAsync(tenant, optedOutPhone, $"o.{Guid.NewGuid():N}@example.test");
         await ExecAsync($"UPDATE leads SET opted_out_at = now() WHERE id = '{optedOut}'");
@@ -157,7 +157,7 @@ public sealed class ManualMessagesShould(MessagingFixture fixture)
     [Fact]
     public async Task Treat_another_clients_lead_as_unknown()
     {
-        var (a, api, token) = await TenantAsync();
+        var (a, api, token) = await AdminHelpers.PartnerTenantAsync(fixture, fixture.Api);
         var b = await fixture.CreateTenantAsync();
         var phone = NewPhone();
         var theirs = await fixture.CreateLeadAsync(b, phone, $"b.{Guid.NewGuid():N}@example.test");
@@ -220,7 +220,7 @@ public sealed class ManualMessagesShould(MessagingFixture fixture)
     [Fact]
     public async Task Send_once_for_one_idempotency_key_also_when_requests_race()
     {
-        var (tenant, api, token) = await TenantAsync();
+        var (tenant, api, token) = await AdminHelpers.PartnerTenantAsync(fixture, fixture.Api);
         var phone = NewPhone();
         var lead = await fixture.CreateLeadAsync(tenant, phone);
         var input = new { leadId = LeadId(lead), channel = "SMS", body = "Only once", idempotencyKey = "order-42" };
@@ -242,7 +242,7 @@ public sealed class ManualMessagesShould(MessagingFixture fixture)
         Assert.Single(responses.Distinct());
 
         // the key belongs to the client: another client may use the same key for its own message
-        var (other, otherApi, otherToken) = await TenantAsync();
+        var (other, otherApi, otherToken) = await AdminHelpers.PartnerTenantAsync(fixture, fixture.Api);
         var otherLead = await fixture.CreateLeadAsync(other, NewPhone());
         var theirs = await SendAsync(otherApi, otherToken, new { leadId = LeadId(otherLead), channel = "SMS", body = "Theirs", idempotencyKey = "order-42" });
         Assert.Equal("SENT", theirs.GetProperty("message").GetProperty("status").GetString());
@@ -254,7 +254,7 @@ public sealed class ManualMessagesShould(MessagingFixture fixture)
     [Fact]
     public async Task Record_a_provider_failure_as_failed_with_its_error_and_never_send_it_again()
     {
-        var (tenant, api, token) = await TenantAsync();
+        var (tenant, api, token) = await AdminHelpers.PartnerTenantAsync(fixture, fixture.Api);
         var phone = NewPhone();
         var lead = await fixture.CreateLeadAsync(tenant, phone, $"f.{Guid.NewGuid():N}@example.test");
 
@@ -281,7 +281,7 @@ public sealed class ManualMessagesShould(MessagingFixture fixture)
     [Fact]
     public async Task Retry_a_rate_limited_send_which_the_provider_did_not_take()
     {
-        var (tenant, api, token) = await TenantAsync();
+        var (tenant, api, token) = await AdminHelpers.PartnerTenantAsync(fixture, fixture.Api);
         var phone = NewPhone();
         var lead = await fixture.CreateLeadAsync(tenant, phone);
 
@@ -295,7 +295,7 @@ public sealed class ManualMessagesShould(MessagingFixture fixture)
     [Fact]
     public async Task Answer_field_errors_for_bad_input_and_change_nothing()
     {
-        var (tenant, api, token) = await TenantAsync();
+        var (tenant, api, token) = await AdminHelpers.PartnerTenantAsync(fixture, fixture.Api);
         var noEmail = await fixture.CreateLeadAsync(tenant, NewPhone());
         var lead = LeadId(noEmail);
 
@@ -332,15 +332,6 @@ public sealed class ManualMessagesShould(MessagingFixture fixture)
         }
 
         Assert.Equal(0, await fixture.CountAsync($"SELECT count(*) FROM messages WHERE client_id = '{tenant.Id}' AND kind = 'manual'"));
-    }
-
-    private async Task<(TestTenant Tenant, HttpClient Api, string Token)> TenantAsync()
-    {
-        var tenant = await fixture.CreateTenantAsync();
-        var api = fixture.Api.CreateClient(tenant.Slug);
-        var (token, error) = await api.RequestTokenAsync(tenant.PartnerClientId, tenant.PartnerSecret);
-        Assert.True(token is not null, error);
-        return (tenant, api, token!);
     }
 
     public static async Task<JsonElement> SendAsync(HttpClient api, string token, object input)

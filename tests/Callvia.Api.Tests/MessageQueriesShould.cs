@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Callvia.Api.GraphQL;
@@ -20,7 +19,7 @@ public sealed class MessageQueriesShould(MessagingFixture fixture)
     [Fact]
     public async Task Page_a_leads_messages_newest_first_and_filter_them()
     {
-        var (tenant, api, token) = await TenantAsync();
+        var (tenant, api, token) = await AdminHelpers.PartnerTenantAsync(fixture, fixture.Api);
         var lead = await fixture.CreateLeadAsync(tenant, NewPhone(), $"p.{Guid.NewGuid():N}@example.test");
         var other = await fixture.CreateLeadAsync(tenant, NewPhone());
         foreach (var text in new[] { "one", "two", "three", "four" })
@@ -57,8 +56,8 @@ public sealed class MessageQueriesShould(MessagingFixture fixture)
     [Fact]
     public async Task Show_nothing_of_another_tenants_messages()
     {
-        var (a, apiA, tokenA) = await TenantAsync();
-        var (b, apiB, tokenB) = await TenantAsync();
+        var (a, apiA, tokenA) = await AdminHelpers.PartnerTenantAsync(fixture, fixture.Api);
+        var (b, apiB, tokenB) = await AdminHelpers.PartnerTenantAsync(fixture, fixture.Api);
         var leadB = await fixture.CreateLeadAsync(b, NewPhone());
         var theirs = (await SendAsync(apiB, tokenB, new { leadId = LeadId(leadB), channel = "SMS", body = "B's secret text" })).GetProperty("message").GetProperty("id").GetString();
 
@@ -81,7 +80,7 @@ public sealed class MessageQueriesShould(MessagingFixture fixture)
     [Fact]
     public async Task Load_the_latest_messages_of_a_page_of_leads_in_one_statement()
     {
-        var (tenant, api, token) = await TenantAsync();
+        var (tenant, api, token) = await AdminHelpers.PartnerTenantAsync(fixture, fixture.Api);
         var leads = new List<Guid>();
         for (var i = 0; i < 6; i++)
         {
@@ -92,20 +91,9 @@ public sealed class MessageQueriesShould(MessagingFixture fixture)
         }
         const string query = "query($first: Int) { leads(first: $first) { edges { node { id messages(first: 2) { body lead { id } } } } } }";
 
-        var statements = 0;
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == "Npgsql",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
-            ActivityStopped = a => { if (a.GetTagItem("db.namespace") is not string db || db == fixture.Database.Name) Interlocked.Increment(ref statements); },
-        };
-        ActivitySource.AddActivityListener(listener);
-        async Task<(JsonElement Edges, int Statements)> Run(int first)
-        {
-            var before = Volatile.Read(ref statements);
-            var edges = (await DataAsync(api, token, query, new { first }, "leads")).GetProperty("edges");
-            return (edges, Volatile.Read(ref statements) - before);
-        }
+        using var counter = new StatementCounter(fixture.Database.Name);
+        Task<(JsonElement Edges, int Statements)> Run(int first) =>
+            counter.CountAsync(async () => (await DataAsync(api, token, query, new { first }, "leads")).GetProperty("edges"));
 
         var (few, fewStatements) = await Run(2);
         var (edges, manyStatements) = await Run(7);
@@ -132,14 +120,5 @@ public sealed class MessageQueriesShould(MessagingFixture fixture)
         var (status, body) = await api.GraphQLAsync(query, variables, token);
         Assert.True(status == HttpStatusCode.OK && !body.TryGetProperty("errors", out _), body.ToString());
         return body.GetProperty("data").GetProperty(field);
-    }
-
-    private async Task<(TestTenant Tenant, HttpClient Api, string Token)> TenantAsync()
-    {
-        var tenant = await fixture.CreateTenantAsync();
-        var api = fixture.Api.CreateClient(tenant.Slug);
-        var (token, error) = await api.RequestTokenAsync(tenant.PartnerClientId, tenant.PartnerSecret);
-        Assert.True(token is not null, error);
-        return (tenant, api, token!);
     }
 }
