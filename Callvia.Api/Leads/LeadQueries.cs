@@ -54,7 +54,7 @@ public static class LeadQueries
         var tenant = ctx.RequestServices!.GetRequiredService<Core.Tenancy.TenantContext>();
         if (tenant.ClientId is null || filter?.Search?.Trim() is { Length: > 0 })
             return await filtered.CountAsync(ctx.CancellationToken);
-        var campaignId = filter?.CampaignId is { } raw ? GlobalId.Decode(raw, Campaigns.CampaignGraphType.TypeName) : null;
+        var campaignId = CampaignOf(filter);
         // on the request's own connection (the DbContext's, tenant-scoped when opened), like the page it counts
         var db = ctx.RequestServices!.GetRequiredService<CallviaDbContext>();
         await db.Database.OpenConnectionAsync(ctx.CancellationToken);
@@ -70,16 +70,16 @@ public static class LeadQueries
         }
     }
 
+    private static Guid? CampaignOf(LeadFilter? filter) => filter?.CampaignId is { } raw
+        ? GlobalId.Decode(raw, Campaigns.CampaignGraphType.TypeName)
+          ?? throw new ExecutionError("'filter.campaignId' is not a campaign id.") { Code = "VALIDATION" }
+        : null;
+
     private static IQueryable<Lead> Filter(IQueryable<Lead> leads, LeadFilter? filter)
     {
         if (filter is null) return leads;
         if (filter.Status is { Count: > 0 } statuses) leads = leads.Where(l => statuses.Contains(l.Status));
-        if (filter.CampaignId is { } raw)
-        {
-            var campaignId = GlobalId.Decode(raw, Campaigns.CampaignGraphType.TypeName)
-                             ?? throw new ExecutionError("'filter.campaignId' is not a campaign id.") { Code = "VALIDATION" };
-            leads = leads.Where(l => l.CampaignId == campaignId);
-        }
+        if (CampaignOf(filter) is { } campaignId) leads = leads.Where(l => l.CampaignId == campaignId);
         if (filter.CreatedFrom is { } from) { var f = from.ToUniversalTime(); leads = leads.Where(l => l.CreatedAt >= f); }
         if (filter.CreatedTo is { } to) { var t = to.ToUniversalTime(); leads = leads.Where(l => l.CreatedAt < t); }
         if (filter.Search?.Trim() is { Length: > 0 } search)
