@@ -29,6 +29,8 @@ trap cleanup EXIT
 
 set -e
 install_prereqs --browser
+echo "==> npm packages of the conformance tests"
+npm ci --prefix "$ROOT/tests/conformance" --no-audit --no-fund --loglevel=error >/dev/null
 cleanup
 mkdir -p "$DATA/run"
 rm -rf "$RESULTS"

@@ -3,6 +3,7 @@ using Callvia.Api.Tenancy;
 using GraphQL;
 using GraphQL.Execution;
 using GraphQL.Types;
+using GraphQL.Validation.Complexity;
 using GraphQLParser.AST;
 
 namespace Callvia.Api.GraphQL;
@@ -15,6 +16,7 @@ public sealed class CallviaSchema : Schema
         Mutation = mutation;
         Subscription = subscription;
         Features.DeprecationOfInputValues = true; // deprecated arguments show as such in introspection (calls/appointments' flat ones)
+        Features.RepeatableDirectives = true; // __Directive.isRepeatable, which graphql-js's introspection query asks for
         RegisterType(typeof(ClientGraphType));
         RegisterType(typeof(CampaignGraphType));
         RegisterType(typeof(Leads.LeadImportGraphType));
@@ -27,6 +29,8 @@ public sealed class CallviaSchema : Schema
         RegisterType(typeof(Billing.UsageRecordGraphType));
         RegisterType(typeof(Messaging.MessageGraphType));
     }
+
+    protected override void OnBeforeInitializeType(IGraphType graphType) => IntrospectionFields.Extend(graphType);
 }
 
 public static class Limits
@@ -44,18 +48,19 @@ public static class GraphQLRegistration
         services.AddScoped<RequestLoaders>();
         services.AddSingleton<Protection.ApiRateLimiter>();
         services.AddOptions<Protection.RateLimitOptions>().BindConfiguration(Protection.RateLimitOptions.Section);
+        services.Configure<ComplexityOptions>(o =>
+        {
+            o.MaxDepth = Limits.MaxDepth;
+            o.MaxComplexity = Limits.MaxComplexity;
+        });
         services.AddGraphQL(b => b
             .AddSchema<CallviaSchema>()
             .AddSystemTextJson()
             .AddGraphTypes(typeof(CallviaSchema).Assembly)
             // Resolvers share the request's DbContext, which allows one query at a time.
             .AddExecutionStrategy<SerialExecutionStrategy>(OperationType.Query)
-            // depth and cost limits, checked while validating: a refused document never runs (400)
-            .AddComplexityAnalyzer(o =>
-            {
-                o.MaxDepth = Limits.MaxDepth;
-                o.MaxComplexity = Limits.MaxComplexity;
-            })
+            // depth and cost limits, checked while validating: a refused document never runs
+            .AddValidationRule<QueryCostRule>()
             .AddErrorInfoProvider(o => o.ExposeExceptionDetails = environment.IsDevelopment()));
         return services;
     }

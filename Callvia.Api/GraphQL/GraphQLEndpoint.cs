@@ -65,12 +65,15 @@ public static class GraphQLEndpoint
             return;
         }
         var q = http.Request.Query;
-        var request = new GraphQLRequest
+        var problem = ReadJsonObject(serializer, q["variables"], "variables", out var variables);
+        Inputs? extensions = null;
+        problem ??= ReadJsonObject(serializer, q["extensions"], "extensions", out extensions);
+        if (problem is not null)
         {
-            Query = q["query"],
-            OperationName = q["operationName"],
-            Variables = string.IsNullOrEmpty(q["variables"]) ? null : serializer.Deserialize<Inputs>(q["variables"]),
-        };
+            await WriteErrorAsync(http, serializer, HttpStatusCode.BadRequest, problem, "BAD_REQUEST");
+            return;
+        }
+        var request = new GraphQLRequest { Query = q["query"], OperationName = q["operationName"], Variables = variables, Extensions = extensions };
         await ExecuteAsync(http, serializer, request, allowMutations: false);
     }
 
@@ -127,9 +130,12 @@ public static class GraphQLEndpoint
                 ? DocumentValidator.CoreRules.Append(new NoSubscriptionsRule())
                 : DocumentValidator.CoreRules.Append(new NoSubscriptionsRule()).Append(new GetOnlyQueriesRule());
         });
-        // A document that does not parse or validate never executed: that is the caller's error.
-        http.Response.StatusCode = result.Executed ? 200 : 400;
-        http.Response.ContentType = "application/graphql-response+json; charset=utf-8";
+        // A document that does not parse or validate, or variables that do not coerce, never executed: 400 for
+        // application/graphql-response+json; application/json keeps 200 for any well-formed request (the spec's rule
+        // for clients that only read the body).
+        var mediaType = ResponseMediaType(http);
+        http.Response.StatusCode = result.Executed || mediaType == Json ? 200 : 400;
+        http.Response.ContentType = mediaType + "; charset=utf-8";
         await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
     }
 
@@ -177,9 +183,51 @@ public static class GraphQLEndpoint
     private static Task WriteErrorAsync(HttpContext http, IGraphQLTextSerializer serializer, HttpStatusCode status, string message, string code)
     {
         http.Response.StatusCode = (int)status;
-        http.Response.ContentType = "application/graphql-response+json; charset=utf-8";
+        http.Response.ContentType = ResponseMediaType(http) + "; charset=utf-8";
         var result = new ExecutionResult { Errors = [new ExecutionError(message) { Code = code }] };
         return serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
+    }
+
+    private const string Json = "application/json";
+    private const string GraphQLResponseJson = "application/graphql-response+json";
+
+    /// <summary>
+    /// GraphQL over HTTP's media types: application/graphql-response+json only when the Accept header asks for it at
+    /// least as much as for application/json; application/json for application/json, */*, no Accept, or anything else
+    /// (the spec allows answering application/json rather than 406).
+    /// </summary>
+    private static string ResponseMediaType(HttpContext http)
+    {
+        double json = 0, graphql = 0;
+        foreach (var value in http.Request.Headers.Accept)
+        {
+            if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParseList(value?.Split(','), out var types)) continue;
+            foreach (var type in types)
+            {
+                var q = type.Quality ?? 1;
+                if (type.MediaType.Equals(GraphQLResponseJson, StringComparison.OrdinalIgnoreCase)) graphql = Math.Max(graphql, q);
+                else if (type.MediaType.Equals(Json, StringComparison.OrdinalIgnoreCase)) json = Math.Max(json, q);
+            }
+        }
+        return graphql > 0 && graphql >= json ? GraphQLResponseJson : Json;
+    }
+
+    /// <summary>A query-string parameter that must be a JSON object (or absent): the problem, or null.</summary>
+    private static string? ReadJsonObject(IGraphQLTextSerializer serializer, string? text, string name, out Inputs? value)
+    {
+        value = null;
+        if (string.IsNullOrEmpty(text)) return null;
+        if (!text.TrimStart().StartsWith('{'))
+            return $"The '{name}' parameter must be a JSON object.";
+        try
+        {
+            value = serializer.Deserialize<Inputs>(text);
+            return null;
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or FormatException or InvalidOperationException or ArgumentException)
+        {
+            return $"The '{name}' parameter is not valid JSON: {e.Message}";
+        }
     }
 
     private sealed class CloseConnection(Microsoft.EntityFrameworkCore.Infrastructure.DatabaseFacade db) : IAsyncDisposable

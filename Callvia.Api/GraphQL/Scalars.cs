@@ -69,6 +69,8 @@ public sealed class UtcDateTimeGraphType : DateTimeGraphType
     {
         Name = "DateTime";
         Description = "An ISO-8601 date and time, in UTC.";
+        // what it answers is an RFC 3339 date-time in UTC ("2026-12-01T19:28:32.123Z")
+        Metadata[IntrospectionFields.SpecifiedByUrl] = "https://www.rfc-editor.org/rfc/rfc3339";
     }
 
     public override object? Serialize(object? value) => value switch

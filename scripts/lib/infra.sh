@@ -16,6 +16,11 @@ install_prereqs() {
     # fonts for readable screenshots; the browser itself needs nothing more
     fc-list 2>/dev/null | grep -qi dejavu || want+=(fonts-dejavu-core)
   fi
+  if [ "${1:-}" = --browser ]; then
+    # the conformance tests run standard JavaScript tooling (tests/conformance)
+    command -v node >/dev/null || want+=(nodejs)
+    command -v npm >/dev/null || want+=(npm)
+  fi
   command -v curl >/dev/null || want+=(curl)
   command -v openssl >/dev/null || want+=(openssl)
   if [ ${#want[@]} -gt 0 ]; then

@@ -34,6 +34,8 @@ public static partial class HttpHelpers
     public static async Task<(HttpStatusCode Status, JsonElement Body)> GraphQLAsync(this HttpClient api, string query, object? variables = null, string? bearer = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/graphql") { Content = JsonContent.Create(new { query, variables }) };
+        // as current GraphQL clients ask: the GraphQL media type first, so a refused document is a 400
+        request.Headers.TryAddWithoutValidation("Accept", "application/graphql-response+json, application/json;q=0.9");
         if (bearer is not null) request.Headers.Authorization = new("Bearer", bearer);
         using var response = await api.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
