@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -24,6 +25,12 @@ public static class CallviaWebHost
         // TLS ends at the ingress in front of the services; trust its forwarded scheme and host.
         builder.Services.Configure<ForwardedHeadersOptions>(o =>
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost);
+        // bodies: 1 MB unless an endpoint says otherwise (Web/BodyLimit.cs); unreadable requests are 4xx (Web/RequestErrorHandler.cs)
+        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = Web.BodyLimit.Default);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<Web.RequestErrorHandler>();
+        // a body minimal APIs cannot bind (not JSON, a lone surrogate) is thrown, so RequestErrorHandler says why
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         return builder;
     }
 }

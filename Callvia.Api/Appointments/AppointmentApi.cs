@@ -1,3 +1,5 @@
+using Callvia.Core.Validation;
+using Callvia.Core.Web;
 using System.Text.Json;
 using Callvia.Api.GraphQL;
 using Callvia.Core.Appointments;
@@ -16,7 +18,7 @@ public static class AppointmentApi
     private const int MaxBodyBytes = 16 * 1024;
 
     public static void MapAppointmentApi(this IEndpointRouteBuilder app) =>
-        app.MapGroup("/api/appointments").WithTags("Appointments").MapPost("/verify", VerifyAsync);
+        app.MapGroup("/api/appointments").WithTags("Appointments").MapPost("/verify", VerifyAsync); // over MaxBodyBytes: 413 here
 
     private static async Task<IResult> VerifyAsync(HttpContext http, AppointmentVerification verification)
     {
@@ -45,7 +47,7 @@ public static class AppointmentApi
         Guid? id = null;
         if (!body.TryGetProperty("appointmentId", out var rawId) || rawId.ValueKind == JsonValueKind.Null)
             errors["appointmentId"] = ["appointmentId is required: the appointment's UUID (or its GraphQL id)."];
-        else if (rawId.ValueKind != JsonValueKind.String || (id = ParseId(rawId.GetString())) is null)
+        else if (rawId.ValueKind != JsonValueKind.String || !JsonText.TryGetString(rawId, out var idText) || (id = ParseId(idText)) is null)
             errors["appointmentId"] = ["appointmentId is not an appointment id (a UUID, or its GraphQL id)."];
         bool? showed = body.TryGetProperty("showed", out var rawShowed) ? rawShowed.ValueKind switch
         {
@@ -56,7 +58,8 @@ public static class AppointmentApi
         if (body.TryGetProperty("note", out var rawNote) && rawNote.ValueKind != JsonValueKind.Null)
         {
             if (rawNote.ValueKind != JsonValueKind.String) errors["note"] = ["note must be a string."];
-            else note = rawNote.GetString();
+            else if (!JsonText.TryGetString(rawNote, out note) || Core.Validation.TextInput.Problem("note", note) is not null)
+                errors["note"] = [Core.Validation.TextInput.Problem("note", note) ?? "note contains an unpaired UTF-16 surrogate (not valid Unicode)."];
         }
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Bad input");
 

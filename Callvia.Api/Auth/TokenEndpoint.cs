@@ -1,3 +1,4 @@
+using Callvia.Core.Web;
 using System.Security.Claims;
 using Callvia.Core.Identity;
 using Microsoft.AspNetCore.Authentication;
@@ -17,7 +18,7 @@ public static class TokenEndpoint
     /// the application's tenant, checked against the host on every API call.
     /// </summary>
     public static void MapTokenEndpoint(this IEndpointRouteBuilder app) =>
-        app.MapPost("/connect/token", IssueAsync).AllowAnonymous().ExcludeFromDescription();
+        app.MapPost("/connect/token", IssueAsync).AllowAnonymous().ExcludeFromDescription().WithBodyLimit(BodyLimit.Json);
 
     private static async Task<IResult> IssueAsync(HttpContext http, IOpenIddictApplicationManager applications)
     {

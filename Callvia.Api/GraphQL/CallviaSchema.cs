@@ -61,6 +61,8 @@ public static class GraphQLRegistration
             .AddExecutionStrategy<SerialExecutionStrategy>(OperationType.Query)
             // depth and cost limits, checked while validating: a refused document never runs
             .AddValidationRule<QueryCostRule>()
+            // text that cannot be stored (NUL, a lone surrogate) in any argument or variable: VALIDATION, before it runs
+            .AddValidationRule<StorableTextRule>()
             .AddErrorInfoProvider(o => o.ExposeExceptionDetails = environment.IsDevelopment()));
         return services;
     }

@@ -1,3 +1,4 @@
+using Callvia.Core.Web;
 using System.Net;
 using Callvia.Api.Auth;
 using GraphQL;
@@ -21,7 +22,7 @@ public static class GraphQLEndpoint
 
     public static void MapGraphQLEndpoint(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/graphql", PostAsync).AllowAnonymous();
+        app.MapPost("/graphql", PostAsync).AllowAnonymous(); // over MaxBodyBytes: 413 here; Kestrel stops at the 1 MB default
         app.MapGet("/graphql", GetAsync).AllowAnonymous();
     }
 
@@ -42,9 +43,16 @@ public static class GraphQLEndpoint
         {
             request = await serializer.ReadAsync<GraphQLRequest>(http.Request.Body, http.RequestAborted);
         }
-        catch (Exception e) when (e is System.Text.Json.JsonException or FormatException)
+        catch (Exception e) when (e is System.Text.Json.JsonException or FormatException or InvalidOperationException)
         {
+            // InvalidOperationException: System.Text.Json reading a string with an unpaired surrogate escape ("\ud800")
             await WriteErrorAsync(http, serializer, HttpStatusCode.BadRequest, "The request body is not valid JSON: " + e.Message, "BAD_REQUEST");
+            return;
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel: a bad chunk, a body over the limit, a body that stalled
+            await WriteErrorAsync(http, serializer, (HttpStatusCode)e.StatusCode, "The request body could not be read: " + e.Message, "BAD_REQUEST");
             return;
         }
         await ExecuteAsync(http, serializer, request, allowMutations: true);

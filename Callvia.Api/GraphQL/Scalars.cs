@@ -79,3 +79,4 @@ public sealed class UtcDateTimeGraphType : DateTimeGraphType
         _ => base.Serialize(value),
     };
 }
+

@@ -7,6 +7,7 @@ using Callvia.Api.Tenancy;
 using Callvia.Api.Webhooks;
 using Callvia.Core;
 using Callvia.Core.Tenancy;
+using Callvia.Core.Web;
 
 namespace Callvia.Api.Hosting;
 
@@ -19,14 +20,15 @@ public static class ApiApp
         builder.AddApiAuth();
         builder.Services.AddCallviaGraphQL(builder.Environment);
         builder.Services.AddGraphQLWebSockets(builder.Configuration);
-        builder.Services.AddProblemDetails();
 
         var app = builder.Build();
         app.UseForwardedHeaders();
         app.UseWebSockets();
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseStatusCodeProblems();
         app.UseRouting();
+        app.UseBodyLimits();
+        app.UseTokenRequestText();
         app.UseTenantResolution();
         app.UseAuthenticationExceptSigned();
         app.MapDefaultEndpoints();

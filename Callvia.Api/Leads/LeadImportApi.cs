@@ -1,3 +1,4 @@
+using Callvia.Core.Web;
 using System.Security.Claims;
 using System.Text;
 using Callvia.Api.Campaigns;
@@ -21,7 +22,7 @@ public static class LeadImportApi
     {
         var group = app.MapGroup("/api/leads").WithTags("Leads");
         group.MapPost("/import", ImportAsync).DisableAntiforgery();
-        group.MapPost("/imports", CreateAsync);
+        group.MapPost("/imports", CreateAsync).WithBodyLimit(BodyLimit.Json);
         group.MapPost("/imports/{id:guid}/file", UploadAsync).DisableAntiforgery();
         group.MapGet("/imports/{id:guid}", GetAsync);
         group.MapGet("/imports/{id:guid}/rejections.csv", ReportAsync);

@@ -1,3 +1,4 @@
+using Callvia.Core.Web;
 using Callvia.Api.GraphQL;
 using Callvia.Api.Leads;
 using Callvia.Core.Messaging;
@@ -13,8 +14,12 @@ public static class MessageApi
 {
     public const string IdempotencyHeader = "Idempotency-Key";
 
+    /// <summary>An email body of <see cref="ManualMessages.MaxEmailLength"/> characters, JSON-escaped, fits.</summary>
+    public const long MaxBodyBytes = 400 * 1024;
+
     public static void MapMessageApi(this IEndpointRouteBuilder app) =>
-        app.MapGroup("/api/messages").WithTags("Messaging").MapPost("/send", SendAsync).AddEndpointFilter(RateLimitAsync);
+        app.MapGroup("/api/messages").WithTags("Messaging").MapPost("/send", SendAsync).AddEndpointFilter(RateLimitAsync)
+            .WithBodyLimit(MaxBodyBytes);
 
     /// <summary>Sending costs money: the GraphQL endpoint's budgets (per IP, then per caller) count these requests too.</summary>
     private static async ValueTask<object?> RateLimitAsync(EndpointFilterInvocationContext ctx, EndpointFilterDelegate next)

@@ -1,3 +1,4 @@
+using Callvia.Core.Web;
 using Callvia.Core.Identity;
 using Callvia.Core.Tenancy;
 using Callvia.Core.Webhooks;
@@ -14,15 +15,17 @@ public static class ProviderSecretsApi
 
     public static void MapProviderSecretsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/settings/provider-secrets").WithTags("Settings").RequireAuthorization(AdminPolicy);
+        var group = app.MapGroup("/api/settings/provider-secrets").WithTags("Settings").RequireAuthorization(AdminPolicy).WithBodyLimit(BodyLimit.Json);
         group.MapGet("/", async (ProviderSecrets secrets, HttpContext http) =>
             TypedResults.Ok((await secrets.ListAsync(http.RequestAborted)).Select(s => new { provider = s.Provider, updatedAt = s.UpdatedAt })));
         group.MapPut("/{provider}", async (string provider, SecretBody? body, ProviderSecrets secrets, HttpContext http) =>
         {
             if (!ProviderSecrets.Providers.Contains(provider))
                 return ApiProblems.Of(404, $"Unknown provider '{provider}': one of {string.Join(", ", ProviderSecrets.Providers)}.");
-            if (body?.Secret is not { } secret || ProviderSecrets.Problem(secret) is not null)
+            if (body?.Secret is not { } secret)
                 return ApiProblems.Of(400, $"secret is required ({ProviderSecrets.MinLength} to {ProviderSecrets.MaxLength} characters).");
+            if (ProviderSecrets.Problem(secret) is { } problem)
+                return ApiProblems.Of(400, "secret: " + problem);
             await secrets.SetAsync(provider, secret, http.RequestAborted);
             return TypedResults.NoContent();
         });

@@ -1,3 +1,4 @@
+using Callvia.Core.Web;
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
@@ -22,7 +23,9 @@ public static class WebhookApi
 
     public static void MapWebhookApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/webhooks").WithTags("Webhooks").AllowAnonymous().DisableAntiforgery();
+        // over MaxBodyBytes the endpoints answer 413 themselves; Kestrel's limit is above it so that it can read past
+        // the rest of such a body and the sender gets that 413 rather than a reset connection
+        var group = app.MapGroup("/api/webhooks").WithTags("Webhooks").AllowAnonymous().DisableAntiforgery().WithBodyLimit(8 * MaxBodyBytes);
         group.MapPost("/retell", RetellAsync).SignatureAuthenticated();
         group.MapPost("/calcom", CalcomAsync).SignatureAuthenticated();
         group.MapPost("/stripe", StripeAsync).AllowAnyHost().SignatureAuthenticated();

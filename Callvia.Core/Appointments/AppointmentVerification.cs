@@ -59,6 +59,8 @@ public sealed class AppointmentVerification(CallviaDbContext db, TimeProvider cl
     public async Task<VerificationResult> RecordClientAnswerAsync(Guid appointmentId, bool showed, string? note, CancellationToken ct)
     {
         note = note?.Trim();
+        if (Validation.TextInput.Problem("The note", note) is { } unstorable)
+            return new(null, null, false, [new FieldIssue("note", unstorable)]);
         if (note is { Length: > MaxNote })
             return new(null, null, false, [new FieldIssue("note", $"The note is over {MaxNote:N0} characters.")]);
         var appointment = await db.Appointments.SingleOrDefaultAsync(a => a.Id == appointmentId, ct);

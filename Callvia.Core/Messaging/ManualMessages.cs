@@ -51,6 +51,12 @@ public sealed class ManualMessages(CallviaDbContext db, MessageDelivery delivery
         if (key is not null && (key.Length is 0 or > MaxIdempotencyKeyLength || key.Any(c => c is < '!' or > '~')))
             issues.Add(new FieldIssue("idempotencyKey", $"An idempotency key is 1 to {MaxIdempotencyKeyLength} printable ASCII characters without spaces."));
         if (input.LeadId is null) issues.Add(new FieldIssue("leadId", "leadId is required: the lead's id."));
+        foreach (var (field, label, value) in new[] { ("body", "The body", input.Body), ("subject", "The subject", input.Subject), ("idempotencyKey", "The idempotency key", key) })
+            if (Validation.TextInput.Problem(label, value) is { } unstorable)
+            {
+                issues.RemoveAll(i => i.Field == field);
+                issues.Add(new FieldIssue(field, unstorable));
+            }
         if (issues.Count > 0) return (null, issues);
 
         if (key is not null && await FindByKeyAsync(key, ct) is { } earlier) return (earlier, []);

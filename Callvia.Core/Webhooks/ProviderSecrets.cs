@@ -24,7 +24,8 @@ public sealed class ProviderSecrets(IServiceProvider services, TenantContext ten
 
     /// <summary>Why a secret cannot be stored, or null when it can.</summary>
     public static string? Problem(string? secret) =>
-        secret is { Length: >= MinLength and <= MaxLength } ? null : $"A secret has {MinLength} to {MaxLength} characters.";
+        secret is not { Length: >= MinLength and <= MaxLength } ? $"A secret has {MinLength} to {MaxLength} characters."
+        : Validation.TextInput.Problem("The secret", secret);
 
     /// <summary>
     /// Sets (a value) or removes (an empty string) several providers' secrets at once: all or nothing. Unknown providers and

@@ -26,6 +26,7 @@ public static class JobsApp
         app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<Core.Messaging.InterruptedMessageSweep>(
             Core.Messaging.InterruptedMessageSweep.RecurringId, j => j.RunAsync(CancellationToken.None), "*/5 * * * *");
         app.UseForwardedHeaders();
+        app.UseExceptionHandler();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();

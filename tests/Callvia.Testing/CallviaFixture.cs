@@ -77,6 +77,27 @@ public class CallviaFixture : IAsyncLifetime
         return (await cmd.ExecuteScalarAsync()) is { } value and not DBNull ? Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) : null;
     }
 
+    /// <summary>Tables holding a client's data, for <see cref="FingerprintAsync"/>.</summary>
+    public static readonly string[] TenantTables = ["campaigns", "leads", "call_logs", "usage_records", "appointments", "messages", "suppressions",
+        "milestones", "invoices", "provider_secrets", "lead_imports", "campaign_lead_counts", "events"];
+
+    /// <summary>A hash of every row of the client's (and its client row and applications): any change to them changes it.</summary>
+    public Task<long> FingerprintAsync(Guid clientId, params string[] except)
+    {
+        var union = string.Join(" UNION ALL ", TenantTables.Except(except).Select(t => $"SELECT x::text AS row FROM {t} x WHERE client_id = '{clientId}'"))
+            + $" UNION ALL SELECT x::text FROM clients x WHERE id = '{clientId}' UNION ALL SELECT x::text FROM openiddict_applications x WHERE owner_client_id = '{clientId}'";
+        return CountAsync($"SELECT coalesce(sum(hashtext(row)::bigint), 0) + count(*) FROM ({union}) s");
+    }
+
+    /// <summary>The tables of <see cref="TenantTables"/> whose rows of the client differ from <paramref name="before"/>'s.</summary>
+    public async Task<Dictionary<string, long>> TableFingerprintsAsync(Guid clientId)
+    {
+        var result = new Dictionary<string, long>();
+        foreach (var table in TenantTables)
+            result[table] = await CountAsync($"SELECT coalesce(sum(hashtext(x::text)::bigint), 0) + count(*) FROM {table} x WHERE client_id = '{clientId}'");
+        return result;
+    }
+
     /// <summary>A lead in the tenant's second campaign, written as the app writes it.</summary>
     public Task<Guid> CreateLeadAsync(TestTenant tenant, string phone, string? email = null) =>
         InTenantAsync(tenant, async sp =>

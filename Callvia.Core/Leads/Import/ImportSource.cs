@@ -50,7 +50,9 @@ public sealed class ImportSource
         }
         if (headLength == 0)
             throw new ImportInputException(400, "The file is empty.");
-        Sniff(head.AsSpan(0, headLength));
+        // a NUL byte anywhere in a UTF-8 file (PostgreSQL cannot store one) refuses the whole file, like invalid UTF-8;
+        // UTF-16 (with its BOM) has zero bytes in every ASCII character: its text is checked per field (LeadRowRules)
+        limited.RefuseNulBytes = !Sniff(head.AsSpan(0, headLength));
 
         var text = new StreamReader(new PrefixedStream(head.AsMemory(0, headLength), limited),
             new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true),
@@ -67,6 +69,8 @@ public sealed class ImportSource
         }
         if (header is null || header.All(h => h.Length == 0))
             throw new ImportInputException(400, "The file is empty.");
+        if (header.Select(h => Validation.TextInput.Problem(h)).FirstOrDefault(p => p is not null) is { } badHeader)
+            throw new ImportInputException(400, "A column header " + badHeader + ".");
         var columns = ImportColumns.Map(header);
         if (columns.Phone < 0)
             throw new ImportInputException(400,
@@ -91,7 +95,8 @@ public sealed class ImportSource
         }
     }
 
-    private static void Sniff(ReadOnlySpan<byte> head)
+    /// <summary>Refuses what is not text; true for UTF-16 with a byte order mark.</summary>
+    private static bool Sniff(ReadOnlySpan<byte> head)
     {
         if (head.StartsWith("PK\x03\x04"u8))
             throw new ImportInputException(415, "This is a spreadsheet or archive (e.g. .xlsx), not CSV. Save it as CSV UTF-8 and upload that.");
@@ -102,19 +107,31 @@ public sealed class ImportSource
         var utf16 = head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || head.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]);
         if (!utf16 && head.Contains((byte)0))
             throw new ImportInputException(415, "This is a binary file, not CSV text.");
+        return utf16;
     }
 
     /// <summary>Counts bytes and stops at the limit with a 413.</summary>
     private sealed class LimitedStream(Stream inner, long max) : ForwardOnlyStream
     {
         public long BytesRead { get; private set; }
+        public bool RefuseNulBytes { get; set; }
+
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
         {
             var n = await inner.ReadAsync(buffer, ct);
+            var at = BytesRead;
             BytesRead += n;
             if (BytesRead > max)
                 throw new ImportInputException(413, $"The file is larger than the limit of {max / (1024 * 1024)} MB.");
+            CheckNul(buffer.Span[..n], at);
             return n;
+        }
+
+        public void CheckNul(ReadOnlySpan<byte> bytes, long offset)
+        {
+            if (RefuseNulBytes && bytes.IndexOf((byte)0) is var i and >= 0)
+                throw new ImportInputException(400,
+                    $"The file has a NUL byte at byte {offset + i + 1:N0}: it is not CSV text (PostgreSQL cannot store it). Nothing was imported.");
         }
     }
 

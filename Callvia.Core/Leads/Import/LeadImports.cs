@@ -93,10 +93,20 @@ public sealed class LeadImports(CallviaDbContext db, TenantContext tenant, LeadI
         }
         catch (Exception e)
         {
-            await db.LeadImports.Where(i => i.Id == import.Id).ExecuteUpdateAsync(s => s
-                .SetProperty(i => i.Status, LeadImportStatus.Failed)
-                .SetProperty(i => i.Error, e is ImportInputException ? e.Message : "The import failed; nothing was imported.")
-                .SetProperty(i => i.FinishedAt, clock.GetUtcNow()), CancellationToken.None);
+            // the caller's file was refused (bad content, a body cut off or malformed, the client gone): a one-shot import
+            // leaves no trace, like a file refused when it is opened; an import created beforehand says why it failed
+            var (readStatus, readProblem) = Web.RequestErrorHandler.Classify(e);
+            var refused = e is ImportInputException || readStatus is >= 400 and < 500 || ct.IsCancellationRequested;
+            if (refused && importId is null)
+                await db.LeadImports.Where(i => i.Id == import.Id).ExecuteDeleteAsync(CancellationToken.None);
+            else
+                await db.LeadImports.Where(i => i.Id == import.Id).ExecuteUpdateAsync(s => s
+                    .SetProperty(i => i.Status, LeadImportStatus.Failed)
+                    .SetProperty(i => i.Error, e is ImportInputException ? e.Message
+                        : readStatus is >= 400 and < 500 ? readProblem + " Nothing was imported."
+                        : ct.IsCancellationRequested ? "The upload was interrupted; nothing was imported."
+                        : "The import failed; nothing was imported.")
+                    .SetProperty(i => i.FinishedAt, clock.GetUtcNow()), CancellationToken.None);
             throw;
         }
         await kpis.PublishAsync(tenant.ClientId!.Value, "leads:import");

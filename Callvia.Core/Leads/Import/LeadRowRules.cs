@@ -33,6 +33,9 @@ public static class LeadRowRules
     {
         if (recordError is not null)
             return new RowRejection(line, "malformed row: " + recordError, null);
+        foreach (var field in fields)
+            if (Validation.TextInput.Problem(field) is { } unstorable)
+                return new RowRejection(line, "a field " + unstorable, null);
         if (fields.Count > columns.Headers.Count && fields.Skip(columns.Headers.Count).Any(f => f.Length > 0))
             return new RowRejection(line, $"the row has {fields.Count} fields, the header {columns.Headers.Count}", null);
 
