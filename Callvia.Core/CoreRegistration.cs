@@ -54,6 +54,8 @@ public static class CoreRegistration
         services.AddScoped<Messaging.SuppressionList>();
         services.AddScoped<Webhooks.WebhookInbox>();
         services.AddScoped<Webhooks.WebhookEventProcessor>();
+        services.AddSingleton<Webhooks.WebhookMetrics>();
+        services.AddScoped<Webhooks.WebhookEventAdmin>();
         services.AddScoped<Calls.RetellCallEvents>();
         services.AddScoped<Appointments.CalcomBookingEvents>();
         services.AddScoped<Billing.StripeInvoiceEvents>();

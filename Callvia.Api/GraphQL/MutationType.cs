@@ -20,6 +20,7 @@ public sealed class MutationType : ObjectGraphType
         Messaging.MessageFields.AddMutations(this);
         Identity.IdentityFields.AddMutations(this);
         Tenancy.ClientMutations.Add(this);
+        Webhooks.WebhookEventFields.AddMutations(this);
 
         Field<NonNullGraphType<LeadImportPayloadGraphType>>("startLeadImport")
             .Description("Creates an import waiting for its file; POST the CSV to leadImport.uploadUrl and follow it with leadImport(id).")

@@ -63,6 +63,7 @@ public sealed class QueryType : ObjectGraphType
         Calls.CallQueries.Add(this);
         Billing.BillingQueries.Add(this);
         AgencyQueries.Add(this);
+        Webhooks.WebhookEventFields.AddQueries(this);
         Identity.IdentityFields.AddQueries(this);
 
         Field<NonNullGraphType<Kpis.KpisGraphType>>("kpis")

@@ -30,6 +30,12 @@ public class Appointment : ITenantOwned
     public VerificationSource? VerificationSource { get; set; }
     public DateTimeOffset? VerifiedAt { get; set; }
     public DateTimeOffset? CancelledAt { get; set; }
+    /// <summary>
+    /// When the booking was made (the BOOKING_CREATED or BOOKING_RESCHEDULED that made it), also when that event came
+    /// after the booking's cancellation: the lead of a booking that was ever made is booked, in whatever order the
+    /// events arrive. Null for a booking known only from a cancellation (or as a reschedule's original) so far.
+    /// </summary>
+    public DateTimeOffset? BookedAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

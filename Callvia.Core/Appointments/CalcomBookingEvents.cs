@@ -18,23 +18,36 @@ public sealed class CalcomBookingEvents(CallviaDbContext db)
 {
     public async Task ApplyAsync(string trigger, JsonElement body, CancellationToken ct)
     {
-        var payload = body.GetProperty("payload");
-        var uid = Str(payload, "uid")!;
+        var payload = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("payload", out var p) && p.ValueKind == JsonValueKind.Object
+            ? p : throw new Webhooks.PoisonEventException("The event has no payload object.");
+        var uid = Str(payload, "uid") ?? throw new Webhooks.PoisonEventException("The booking has no uid.");
+        var start = CheckedTime(payload, "startTime");
+        var end = CheckedTime(payload, "endTime");
+        if (start is { } s && end is { } e && e < s)
+            throw new Webhooks.PoisonEventException($"The booking ends ({e:O}) before it starts ({s:O}).");
         var appointment = await FindOrAddAsync(uid, ct);
+        if (db.Entry(appointment).State == EntityState.Added && start is null)
+            throw new Webhooks.PoisonEventException("The booking has no startTime, and no earlier event told it.");
         Merge(appointment, payload);
 
         switch (trigger)
         {
+            case "BOOKING_CREATED":
+                appointment.BookedAt ??= Time(body, "createdAt") ?? DateTimeOffset.UtcNow;
+                break;
             case "BOOKING_CANCELLED":
                 Cancel(appointment, body);
                 break;
             case "BOOKING_RESCHEDULED" when Str(payload, "rescheduleUid") is { } originalUid:
+                appointment.BookedAt ??= Time(body, "createdAt") ?? DateTimeOffset.UtcNow;
                 appointment.RescheduledFromUid ??= originalUid;
                 var original = await FindOrAddAsync(originalUid, ct);
-                if (original.StartsAt == default && Time(payload, "rescheduleStartTime") is { } from)
+                if (original.StartsAt == default)
                 {
+                    var from = CheckedTime(payload, "rescheduleStartTime")
+                               ?? throw new Webhooks.PoisonEventException("The reschedule has no rescheduleStartTime for a booking not seen yet.");
                     original.StartsAt = from;
-                    original.EndsAt = Time(payload, "rescheduleEndTime") ?? from;
+                    original.EndsAt = CheckedTime(payload, "rescheduleEndTime") ?? from;
                 }
                 Cancel(original, body);
                 break;
@@ -78,7 +91,8 @@ public sealed class CalcomBookingEvents(CallviaDbContext db)
             a.LeadId = known.LeadId;
             a.CampaignId = known.CampaignId;
         }
-        if (chain.Values.Any(a => a.Status == AppointmentStatus.Booked)
+        // a lead whose booking was ever made is booked, also when the booking's cancellation was applied before it
+        if (chain.Values.Any(a => a.BookedAt is not null)
             && await db.Leads.SingleOrDefaultAsync(l => l.Id == known.LeadId, ct) is { } lead
             && lead.Status is not (LeadStatus.Booked or LeadStatus.Dnc))
             lead.Status = LeadStatus.Booked;
@@ -152,6 +166,17 @@ public sealed class CalcomBookingEvents(CallviaDbContext db)
         && responses.TryGetProperty(field, out var answer) && answer.ValueKind == JsonValueKind.Object
             ? Str(answer, "value") : null;
 
+
+    /// <summary>A time that is absent is null; one that is there but does not parse makes the event unusable.</summary>
+    private static DateTimeOffset? CheckedTime(JsonElement e, string name)
+    {
+        if (!e.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        return Time(e, name) is { } t && t.Year is > 1900 and < 3000
+            ? t
+            : throw new Webhooks.PoisonEventException($"{name} is not a time: {Clip(value.ToString())}.");
+    }
+
+    private static string Clip(string s) => s.Length > 60 ? s[..60] + "…" : s;
 
     private static DateTimeOffset? Time(JsonElement e, string name) =>
         Str(e, name) is { } s && DateTimeOffset.TryParse(s, System.Globalization.CultureInfo.InvariantCulture,

@@ -32,18 +32,26 @@ public sealed class StripeInvoiceEvents(CallviaDbContext db)
                 AmountCents = stripeInvoice.AmountDue,
                 Currency = stripeInvoice.Currency ?? "usd",
             };
+            if (invoice.Kind == InvoiceKind.Usage && invoice.Period is { } period
+                && await db.Invoices.Where(i => i.Kind == InvoiceKind.Usage && i.Period == period).Select(i => i.StripeInvoiceId).FirstOrDefaultAsync(ct) is { } taken)
+                throw new Webhooks.PoisonEventException(
+                    $"Stripe invoice {stripeInvoice.Id} names usage period {period} in its metadata, which invoice {taken ?? "(not in Stripe yet)"} already is.");
             db.Invoices.Add(invoice);
         }
         invoice.HostedInvoiceUrl ??= stripeInvoice.HostedInvoiceUrl;
         var when = stripeEvent.Created == default ? DateTimeOffset.UtcNow : new DateTimeOffset(DateTime.SpecifyKind(stripeEvent.Created, DateTimeKind.Utc));
+        // issued = when Stripe finalized it, which every event after finalization carries; without it, the earliest
+        // event seen (every event comes after finalization): the same in any order of arrival
+        var issued = stripeInvoice.StatusTransitions?.FinalizedAt is { } finalizedAt
+            ? new DateTimeOffset(DateTime.SpecifyKind(finalizedAt, DateTimeKind.Utc)) : (DateTimeOffset?)null;
         switch (stripeEvent.Type)
         {
             case EventTypes.InvoiceFinalized:
-                invoice.IssuedAt ??= when;
+                invoice.IssuedAt = Earliest(invoice.IssuedAt, issued, when);
                 if (invoice.Status == InvoiceStatus.Draft) invoice.Status = InvoiceStatus.Open;
                 break;
             case EventTypes.InvoicePaymentFailed:
-                invoice.IssuedAt ??= when;
+                invoice.IssuedAt = Earliest(invoice.IssuedAt, issued, when);
                 if (invoice.Status is InvoiceStatus.Draft or InvoiceStatus.Open)
                 {
                     invoice.Status = InvoiceStatus.Failed;
@@ -53,7 +61,7 @@ public sealed class StripeInvoiceEvents(CallviaDbContext db)
                 }
                 break;
             case EventTypes.InvoicePaid:
-                invoice.IssuedAt ??= when;
+                invoice.IssuedAt = Earliest(invoice.IssuedAt, issued, when);
                 invoice.Status = InvoiceStatus.Paid;
                 invoice.PaidAt ??= stripeInvoice.StatusTransitions?.PaidAt is { } paidAt ? new DateTimeOffset(DateTime.SpecifyKind(paidAt, DateTimeKind.Utc)) : when;
                 invoice.FailureReason = null;
@@ -71,4 +79,7 @@ public sealed class StripeInvoiceEvents(CallviaDbContext db)
             if (invoice.Status == InvoiceStatus.Paid) milestone.PaidAt ??= invoice.PaidAt;
         }
     }
+
+    private static DateTimeOffset Earliest(DateTimeOffset? current, DateTimeOffset? finalizedAt, DateTimeOffset eventTime) =>
+        finalizedAt ?? (current is { } c && c < eventTime ? c : eventTime);
 }

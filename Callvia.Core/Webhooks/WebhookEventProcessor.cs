@@ -9,29 +9,74 @@ namespace Callvia.Core.Webhooks;
 /// <summary>
 /// Applies one stored event inside its tenant's scope: the event row is locked, its effects and its
 /// 'processed' mark are committed together, so a retry after a crash redoes the whole of it or nothing,
-/// and an event already processed is skipped.
+/// and an event already processed (or failed for good) is skipped.
+/// <para>
+/// Every event ends <c>processed</c> or <c>failed</c>, never stuck: an event that throws is rolled back and its attempt
+/// recorded with the error in a transaction of its own; a <see cref="PoisonEventException"/> (it can never apply) fails
+/// it at once, any other error after <see cref="MaxAttempts"/> attempts. Failed events are counted
+/// (<see cref="WebhookMetrics"/>), listed for the agency and can be replayed (<see cref="WebhookEventAdmin"/>).
+/// </para>
 /// </summary>
-public sealed class WebhookEventProcessor(CallviaDbContext db, RetellCallEvents retell, Appointments.CalcomBookingEvents calcom, Billing.StripeInvoiceEvents stripe, Tenancy.KpiNotifier kpis, Messaging.InboundSms sms, TimeProvider clock, ILogger<WebhookEventProcessor> logger)
+public sealed class WebhookEventProcessor(CallviaDbContext db, RetellCallEvents retell, Appointments.CalcomBookingEvents calcom, Billing.StripeInvoiceEvents stripe, Tenancy.KpiNotifier kpis, Messaging.InboundSms sms, WebhookMetrics metrics, TimeProvider clock, ILogger<WebhookEventProcessor> logger)
 {
-    /// <summary>Returns false when there was nothing to do (unknown, or processed already).</summary>
+    /// <summary>Attempts before an event that keeps failing is marked failed (its job and the sweep stop retrying it).</summary>
+    public const int MaxAttempts = 5;
+
+    /// <summary>Returns false when there was nothing to do (unknown, processed or failed already, or failed now for good).</summary>
     public async Task<bool> ProcessAsync(Guid eventId, CancellationToken ct)
     {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var ev = await db.Events.FromSql($"SELECT * FROM events WHERE id = {eventId} FOR UPDATE").SingleOrDefaultAsync(ct);
-        if (ev is null || ev.Status is EventStatus.Processed or EventStatus.Ignored)
-            return false;
-        using var payload = JsonDocument.Parse(ev.Payload);
+        Guid? clientId;
+        string provider, eventType;
+        try
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var ev = await db.Events.FromSql($"SELECT * FROM events WHERE id = {eventId} FOR UPDATE").SingleOrDefaultAsync(ct);
+            if (ev is null || ev.Status is EventStatus.Processed or EventStatus.Ignored or EventStatus.Failed)
+                return false;
+            (clientId, provider, eventType) = (ev.ClientId, ev.Provider, ev.EventType);
+            if (!await ApplyAsync(ev, ct))
+                return false;
+            ev.Status = EventStatus.Processed;
+            ev.Attempts++;
+            ev.ProcessedAt = clock.GetUtcNow();
+            ev.Error = null;
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            // the transaction is rolled back: nothing of the event's effects stays
+            db.ChangeTracker.Clear();
+            var poison = e is PoisonEventException;
+            var reason = poison ? e.Message : $"{e.GetType().Name}: {Innermost(e).Message}";
+            var failed = await RecordFailureAsync(eventId, reason, poison);
+            if (failed)
+            {
+                metrics.Failed(provider: await db.Events.Where(x => x.Id == eventId).Select(x => x.Provider).SingleAsync(CancellationToken.None));
+                logger.LogWarning(e, "Webhook event {EventId} failed for good: {Reason}", eventId, reason);
+                return false;
+            }
+            throw; // retried (Hangfire, then the sweep), up to MaxAttempts in all
+        }
+        if (clientId is { } tenant)
+            await kpis.PublishAsync(tenant, $"{provider}:{eventType}");
+        return true;
+    }
+
+    private async Task<bool> ApplyAsync(WebhookEvent ev, CancellationToken ct)
+    {
+        using var payload = ParsePayload(ev.Payload);
         switch (ev.Provider)
         {
             case "retell":
                 await retell.ApplyAsync(ev.EventType, payload.RootElement, ct);
-                break;
+                return true;
             case "calcom":
                 await calcom.ApplyAsync(ev.EventType, payload.RootElement, ct);
-                break;
+                return true;
             case "messagebird":
                 await sms.ApplyAsync(payload.RootElement, ct);
-                break;
+                return true;
             case "stripe":
                 Stripe.Event stripeEvent;
                 try
@@ -40,29 +85,42 @@ public sealed class WebhookEventProcessor(CallviaDbContext db, RetellCallEvents 
                 }
                 catch (Stripe.StripeException e)
                 {
-                    // another API version train: retrying cannot help; keep it, visibly failed
-                    ev.Status = EventStatus.Failed;
-                    ev.Error = e.Message + " (the Stripe webhook endpoint must use the SDK's API version)";
-                    ev.Attempts++;
-                    await db.SaveChangesAsync(ct);
-                    await tx.CommitAsync(ct);
-                    return false;
+                    // another API version train: retrying cannot help
+                    throw new PoisonEventException(e.Message + " (the Stripe webhook endpoint must use the SDK's API version)");
                 }
                 await stripe.ApplyAsync(stripeEvent, ct);
-                break;
+                return true;
             default:
                 // handled by later parts of the webhook work; left for them, not marked
                 logger.LogDebug("No processor for {Provider} events yet", ev.Provider);
                 return false;
         }
-        ev.Status = EventStatus.Processed;
-        ev.Attempts++;
-        ev.ProcessedAt = clock.GetUtcNow();
-        ev.Error = null;
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        if (ev.ClientId is { } clientId)
-            await kpis.PublishAsync(clientId, $"{ev.Provider}:{ev.EventType}");
-        return true;
     }
+
+    private static JsonDocument ParsePayload(string payload)
+    {
+        try
+        {
+            return JsonDocument.Parse(payload);
+        }
+        catch (JsonException e)
+        {
+            throw new PoisonEventException("The stored payload is not JSON: " + e.Message);
+        }
+    }
+
+    /// <summary>Counts the attempt and keeps the error; true when the event is now failed for good.</summary>
+    private async Task<bool> RecordFailureAsync(Guid eventId, string reason, bool poison)
+    {
+        var error = reason.Length > 2000 ? reason[..2000] : reason;
+        var rows = await db.Database.SqlQuery<string>($"""
+            UPDATE events SET attempts = attempts + 1, error = {error},
+              status = CASE WHEN {poison} OR attempts + 1 >= {MaxAttempts} THEN 'failed' ELSE status END
+            WHERE id = {eventId} AND status NOT IN ('processed', 'ignored', 'failed')
+            RETURNING status::text AS "Value"
+            """).ToListAsync(CancellationToken.None);
+        return rows is ["failed"];
+    }
+
+    private static Exception Innermost(Exception e) => e.InnerException is { } inner ? Innermost(inner) : e;
 }

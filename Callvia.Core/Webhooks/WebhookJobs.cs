@@ -16,7 +16,7 @@ public sealed class ProcessWebhookEventJob(IServiceScopeFactory scopes, TenantCo
     /// <summary>The most events one job carries.</summary>
     public const int BatchSize = 100;
 
-    [AutomaticRetry(Attempts = 10)]
+    [AutomaticRetry(Attempts = WebhookEventProcessor.MaxAttempts)]
     public async Task RunAsync(Guid[] eventIds, CancellationToken ct)
     {
         var tenant = jobTenant.Tenant ?? throw new InvalidOperationException("Webhook events are processed in their tenant.");
@@ -60,7 +60,7 @@ public sealed class ProcessWebhookEventJob(IServiceScopeFactory scopes, TenantCo
 /// or the process died in the middle) are enqueued again, each with its tenant. Processing is idempotent,
 /// so a second job for an event does nothing. Reads ids only, through <c>app_pending_events</c>.
 /// </summary>
-public sealed class WebhookEventSweep(NpgsqlDataSource dataSource, IBackgroundJobClient jobs)
+public sealed class WebhookEventSweep(NpgsqlDataSource dataSource, IBackgroundJobClient jobs, WebhookEventAdmin admin, WebhookMetrics metrics)
 {
     public const string RecurringId = "webhook-event-sweep";
     public static readonly string[] HandledProviders = ["retell", "calcom", "stripe", "messagebird"];
@@ -76,6 +76,8 @@ public sealed class WebhookEventSweep(NpgsqlDataSource dataSource, IBackgroundJo
             while (await reader.ReadAsync(ct))
                 pending.Add((reader.GetGuid(0), reader.GetGuid(1)));
         ProcessWebhookEventJob.Enqueue(jobs, pending);
+        var (failed, stuck) = await admin.CountUnresolvedAsync(ct);
+        metrics.SetUnresolved(failed, stuck);
         return pending.Count;
     }
 }

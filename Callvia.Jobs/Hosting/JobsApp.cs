@@ -31,6 +31,7 @@ public static class JobsApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapDefaultEndpoints();
+        WebhookDashboardMetrics.Add();
         // Agency admins only: the portal's session cookie (same key ring) is read here.
         app.MapHangfireDashboard("/hangfire", new DashboardOptions
         {

@@ -91,6 +91,7 @@ public sealed class IsolationMatrixShould(ApiFixture fixture)
                 Assert.Equal((0, 0, 0), (k.GetProperty("leads").GetInt32(), k.GetProperty("calls").GetInt32(), k.GetProperty("appointmentsBooked").GetInt32()));
             },
             ["clients"] = async () => Assert.Equal("FORBIDDEN", ErrorCode(await Ask("{ clients { nodes { id } } }"))),
+            ["webhookEvents"] = async () => Assert.Equal("FORBIDDEN", ErrorCode(await Ask("{ webhookEvents(state: FAILED) { id } }"))),
             ["me"] = async () => Assert.Equal(a.AdminEmail, Field(await Ask("{ me { email client { slug } } }"), "me").GetProperty("email").GetString()),
             ["users"] = async () => Assert.Contains(a.AdminEmail, Field(await Ask("{ users { email } }"), "users").ToString()),
             ["partnerApps"] = async () => Assert.Contains(a.PartnerClientId, Field(await Ask("{ partnerApps { id clientId } }"), "partnerApps").ToString()),
@@ -117,6 +118,7 @@ public sealed class IsolationMatrixShould(ApiFixture fixture)
             ["revokePartnerApp"] = async () => Assert.Equal("NOT_FOUND", Code(await Ask("mutation($id: ID!) { revokePartnerApp(id: $id) { errors { code } } }", new { id = bIds["partnerApp"] }, bIds["partnerApp"]), "revokePartnerApp")),
             ["setProviderSecrets"] = async () => await Ask("mutation { setProviderSecrets(input: { retell: \"matrix-secret-value\" }) { errors { code } } }"),
             ["createClient"] = async () => Assert.Equal("FORBIDDEN", ErrorCode(await Ask("mutation { createClient(input: { slug: \"matrix-new\", name: \"Matrix\" }) { errors { code } } }"))),
+            ["replayWebhookEvents"] = async () => Assert.Equal("FORBIDDEN", ErrorCode(await Ask("mutation($id: ID!) { replayWebhookEvents(ids: [$id]) }", new { id = bIds["client"] }, bIds["client"]))),
             ["setClientStatus"] = async () => Assert.Equal("FORBIDDEN", ErrorCode(await Ask("mutation($id: ID!) { setClientStatus(id: $id, status: SUSPENDED) { errors { code } } }", new { id = bIds["client"] }, bIds["client"]))),
             // ---- subscriptions (over the socket, with A's portal session) ----
             ["kpisUpdated"] = async () =>

@@ -1,5 +1,6 @@
 using System.Net;
 using Callvia.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace Callvia.Jobs.Tests;
@@ -35,5 +36,21 @@ public sealed class DashboardShould(JobsFixture fixture)
         var response = await jobs.GetAsync("/hangfire");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("Callvia jobs", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Show_failed_and_stuck_webhook_events_on_the_home_page()
+    {
+        fixture.Jobs.Services.GetRequiredService<Core.Webhooks.WebhookMetrics>().SetUnresolved(failed: 7, stuck: 2);
+        var cookies = new CookieContainer();
+        using var portal = fixture.Portal.CreateClient("admin", cookies);
+        await portal.SignInAsync(TestData.AgencyAdminEmail, TestData.Password);
+        using var jobs = fixture.Jobs.CreateClient("admin", cookies);
+
+        var page = await jobs.GetStringAsync("/hangfire");
+
+        Assert.Matches("Webhook events failed", page);
+        Assert.Matches(@"metric-danger[\s\S]{0,400}7[\s\S]{0,200}Webhook events failed", page);
+        Assert.Matches(@"2[\s\S]{0,200}Webhook events stuck", page);
     }
 }

@@ -68,6 +68,15 @@ public class CallviaFixture : IAsyncLifetime
         return Convert.ToInt64(await cmd.ExecuteScalarAsync());
     }
 
+    /// <summary>Runs SQL as the superuser (set-up a test needs, such as a fault to inject).</summary>
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var conn = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(Servers.PostgresAdmin) { Database = Database.Name }.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
     /// <summary>A single value as text, as the database sees it (superuser), or null.</summary>
     public async Task<string?> TextAsync(string sql)
     {

@@ -49,6 +49,10 @@ namespace Callvia.Core.Data.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("attendee_time_zone");
 
+                    b.Property<DateTimeOffset?>("BookedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("booked_at");
+
                     b.Property<Guid?>("CampaignId")
                         .HasColumnType("uuid")
                         .HasColumnName("campaign_id");
