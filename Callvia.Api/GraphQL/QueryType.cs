@@ -41,7 +41,8 @@ public sealed class QueryType : ObjectGraphType
 
         Field<LeadImportGraphType>("leadImport")
             .Argument<NonNullGraphType<IdGraphType>>("id")
-            .ResolveAsync(async ctx => GlobalId.Decode(ctx.GetArgument<string>("id"), LeadImportGraphType.TypeName) is { } id
+            .Description("An import by its id, or by the UUID REST answers as importId.")
+            .ResolveAsync(async ctx => LeadImportGraphType.ParseId(ctx.GetArgument<string>("id")) is { } id
                 ? await ctx.RequestServices!.GetRequiredService<LeadImports>().ViewAsync(id, ctx.CancellationToken)
                 : null);
 

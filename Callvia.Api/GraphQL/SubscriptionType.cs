@@ -32,7 +32,7 @@ public sealed class SubscriptionType : ObjectGraphType
             {
                 var tenant = ctx.RequestServices!.GetRequiredService<TenantContext>().Tenant
                              ?? throw new ExecutionError("There is no client on this host.") { Code = "NOT_FOUND" };
-                var id = GlobalId.Decode(ctx.GetArgument<string>("id"), Leads.LeadImportGraphType.TypeName)
+                var id = Leads.LeadImportGraphType.ParseId(ctx.GetArgument<string>("id"))
                          ?? throw new ExecutionError("'id' is not a lead import id.") { Code = "VALIDATION" };
                 return ctx.RequestServices!.GetRequiredService<Leads.LeadImportProgress>().Watch(tenant, id);
             });

@@ -23,9 +23,9 @@ public static class LeadImportApi
         var group = app.MapGroup("/api/leads").WithTags("Leads");
         group.MapPost("/import", ImportAsync).DisableAntiforgery();
         group.MapPost("/imports", CreateAsync).WithBodyLimit(BodyLimit.Json);
-        group.MapPost("/imports/{id:guid}/file", UploadAsync).DisableAntiforgery();
-        group.MapGet("/imports/{id:guid}", GetAsync);
-        group.MapGet("/imports/{id:guid}/rejections.csv", ReportAsync);
+        group.MapPost("/imports/{id}/file", UploadAsync).DisableAntiforgery();
+        group.MapGet("/imports/{id}", GetAsync);
+        group.MapGet("/imports/{id}/rejections.csv", ReportAsync);
     }
 
     public static string UploadUrl(Guid importId) => $"/api/leads/imports/{importId}/file";
@@ -56,7 +56,11 @@ public static class LeadImportApi
             ? await RunAsync(null, id, imports, http)
             : ApiProblems.Of(400, "campaignId is required: ?campaignId= the campaign's UUID (or its GraphQL id).");
 
-    private static Task<IResult> UploadAsync(Guid id, LeadImports imports, HttpContext http) => RunAsync(id, null, imports, http);
+    private static Task<IResult> UploadAsync(string id, LeadImports imports, HttpContext http) =>
+        LeadImportGraphType.ParseId(id) is { } importId ? RunAsync(importId, null, imports, http) : Task.FromResult(NoSuchImport(id));
+
+    /// <summary>The id in the path: the import's UUID, or its GraphQL id.</summary>
+    private static IResult NoSuchImport(string id) => ApiProblems.Of(404, $"Import {id} was not found.");
 
     private static async Task<IResult> RunAsync(Guid? importId, Guid? campaignId, LeadImports imports, HttpContext http)
     {
@@ -83,23 +87,23 @@ public static class LeadImportApi
         }
     }
 
-    private static async Task<IResult> GetAsync(Guid id, LeadImports imports, HttpContext http) =>
-        await imports.ViewAsync(id, http.RequestAborted) is { } view
+    private static async Task<IResult> GetAsync(string id, LeadImports imports, HttpContext http) =>
+        LeadImportGraphType.ParseId(id) is { } importId && await imports.ViewAsync(importId, http.RequestAborted) is { } view
             ? TypedResults.Ok(Response(view))
-            : ApiProblems.Of(404, $"Import {id} was not found.");
+            : NoSuchImport(id);
 
-    private static async Task ReportAsync(Guid id, LeadImports imports, HttpContext http)
+    private static async Task ReportAsync(string id, LeadImports imports, HttpContext http)
     {
-        if (await imports.FindAsync(id, http.RequestAborted) is null)
+        if (LeadImportGraphType.ParseId(id) is not { } importId || await imports.FindAsync(importId, http.RequestAborted) is null)
         {
-            await ApiProblems.Of(404, $"Import {id} was not found.").ExecuteAsync(http);
+            await NoSuchImport(id).ExecuteAsync(http);
             return;
         }
         http.Response.ContentType = "text/csv; charset=utf-8";
-        http.Response.Headers.ContentDisposition = $"attachment; filename=\"import-{id}-rejections.csv\"";
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"import-{importId}-rejections.csv\"";
         await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(false), 64 * 1024);
         await writer.WriteLineAsync("line,kind,reason,value");
-        await foreach (var issue in imports.IssuesAsync(id).WithCancellation(http.RequestAborted))
+        await foreach (var issue in imports.IssuesAsync(importId).WithCancellation(http.RequestAborted))
             await writer.WriteLineAsync($"{issue.Line},{Core.Data.SnakeCaseEnum<LeadImportIssueKind>.ToDb(issue.Kind)},{Csv(issue.Reason)},{Csv(issue.Value)}");
     }
 
@@ -136,7 +140,7 @@ public static class LeadImportApi
 
     private static object Response(LeadImportView v) => new
     {
-        importId = v.ImportId, campaignId = v.CampaignId, status = v.Status, fileName = v.FileName,
+        importId = v.ImportId, campaignId = v.CampaignId, status = v.Status, phase = v.Phase, fileName = v.FileName,
         rowsRead = v.RowsRead, rowsProcessed = v.RowsRead, imported = v.Imported, duplicates = v.Duplicates,
         suppressed = v.Suppressed, rejected = v.Rejected,
         rejections = v.Rejections.Select(r => new { line = r.Line, reason = r.Reason, value = r.Value }),

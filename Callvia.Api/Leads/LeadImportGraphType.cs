@@ -9,6 +9,9 @@ public sealed class LeadImportGraphType : ObjectGraphType<LeadImportView>
 {
     public const string TypeName = "LeadImport";
 
+    /// <summary>An import's id in either form: its GraphQL id or the UUID REST answers (<c>importId</c>).</summary>
+    public static Guid? ParseId(string? value) => Guid.TryParse(value, out var id) ? id : GlobalId.Decode(value, TypeName);
+
     public LeadImportGraphType()
     {
         Name = TypeName;
@@ -18,7 +21,10 @@ public sealed class LeadImportGraphType : ObjectGraphType<LeadImportView>
         Field<NonNullGraphType<IdGraphType>>("campaignId").Resolve(c => GlobalId.Encode(CampaignGraphType.TypeName, c.Source.CampaignId));
         Field<NonNullGraphType<LeadImportStatusGraphType>>("status").Resolve(c => c.Source.Status.ToUpperInvariant());
         Field(c => c.FileName, nullable: true);
-        Field(c => c.RowsRead).Description("Data rows read so far: the progress while the import runs.");
+        Field<LeadImportPhaseGraphType>("phase").Description("While it runs: UPLOADING (rowsRead moves), CHECKING, INSERTING (imported moves).")
+            .Resolve(c => c.Source.Phase?.ToUpperInvariant());
+        Field(c => c.RowsRead).Description("Data rows read and checked so far: the progress while the file streams in.");
+        Field<NonNullGraphType<IntGraphType>>("rowsProcessed").Description("The same as rowsRead (the REST name).").Resolve(c => c.Source.RowsRead);
         Field(c => c.Imported);
         Field(c => c.Duplicates);
         Field(c => c.Suppressed);
@@ -44,6 +50,17 @@ public sealed class ImportRejectionGraphType : ObjectGraphType<ImportRejectionVi
         Field(r => r.Line);
         Field(r => r.Reason);
         Field(r => r.Value, nullable: true);
+    }
+}
+
+public sealed class LeadImportPhaseGraphType : EnumerationGraphType
+{
+    public LeadImportPhaseGraphType()
+    {
+        Name = "LeadImportPhase";
+        Add("UPLOADING", "UPLOADING", "The file streams in; each row is read and checked as it comes.");
+        Add("CHECKING", "CHECKING", "The rows against the do-not-contact list, the file itself and the campaign.");
+        Add("INSERTING", "INSERTING", "The leads are written.");
     }
 }
 

@@ -31,7 +31,7 @@ public sealed class LeadImportProgress(IServiceScopeFactory scopes, TimeProvider
                     observer.OnError(new ExecutionError("No such lead import.") { Code = "NOT_FOUND" });
                     return;
                 }
-                var state = (view.Status, view.RowsRead, view.Imported, view.Duplicates, view.Suppressed, view.Rejected, view.Error, view.FinishedAt);
+                var state = (view.Status, view.Phase, view.RowsRead, view.Imported, view.Duplicates, view.Suppressed, view.Rejected, view.Error, view.FinishedAt);
                 if (!state.Equals(last))
                 {
                     observer.OnNext(view);

@@ -22,7 +22,7 @@ internal static class EnumConventions
         Map<AppointmentStatus>(b); Map<VerificationSource>(b); Map<MessageChannel>(b);
         Map<MessageDirection>(b); Map<MessageStatus>(b); Map<InvoiceKind>(b); Map<InvoiceStatus>(b);
         Map<MilestoneStatus>(b); Map<EventStatus>(b);
-        Map<Leads.Import.LeadImportStatus>(b); Map<Leads.Import.LeadImportIssueKind>(b);
+        Map<Leads.Import.LeadImportStatus>(b); Map<Leads.Import.LeadImportIssueKind>(b); Map<Leads.Import.LeadImportPhase>(b);
     }
 
     private static void Map<T>(ModelConfigurationBuilder b) where T : struct, Enum =>

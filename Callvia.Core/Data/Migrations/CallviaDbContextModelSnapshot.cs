@@ -1278,6 +1278,11 @@ namespace Callvia.Core.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("imported");
 
+                    b.Property<string>("Phase")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("phase");
+
                     b.Property<int>("Rejected")
                         .HasColumnType("integer")
                         .HasColumnName("rejected");

@@ -14,12 +14,15 @@ public sealed record LeadImportResult(int RowsRead, int Imported, int Duplicates
 /// row rules; one writer sends the rows to PostgreSQL with binary COPY into a temporary staging table
 /// (rejected rows too, with their reason). Then set-based statements take out suppressed numbers and
 /// duplicates (in the file: the first line wins; against the campaign) and insert the rest, skipping
-/// conflicts, all in one transaction: a failure leaves the campaign as it was. Progress (rows read) is
-/// written to <c>lead_imports</c> on a second connection while it runs.
+/// conflicts, all in one transaction: a failure leaves the campaign as it was. Progress — the phase
+/// (<see cref="LeadImportPhase"/>), the rows read, the leads inserted so far — is written to <c>lead_imports</c> on a
+/// second connection every <see cref="ProgressInterval"/> while it runs, through every phase.
 /// </summary>
 public sealed class LeadImporter(NpgsqlDataSource dataSource, TenantContext tenant, TimeProvider clock, ILogger<LeadImporter> logger)
 {
     private const int BatchSize = 1000;
+    /// <summary>Lines per INSERT of the inserting phase: each one moves <c>imported</c>.</summary>
+    private const int InsertChunk = 10_000;
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
 
     public async Task<LeadImportResult> RunAsync(Guid importId, Guid campaignId, string region, ImportSource source, CancellationToken ct)
@@ -34,19 +37,27 @@ public sealed class LeadImporter(NpgsqlDataSource dataSource, TenantContext tena
             ) ON COMMIT DROP
             """, ct);
 
-        var rowsRead = 0;
+        var state = new Progress { Phase = LeadImportPhase.Uploading };
         var watch = System.Diagnostics.Stopwatch.StartNew();
         using var progressStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var progress = ReportProgressAsync(importId, () => Volatile.Read(ref rowsRead), () => source.BytesRead, progressStop.Token);
+        var progress = ReportProgressAsync(importId, state, () => source.BytesRead, progressStop.Token);
         try
         {
-            await StageAsync(conn, source, region, () => Interlocked.Increment(ref rowsRead), ct);
+            return await ImportAsync(conn, tx, importId, clientId, campaignId, region, source, state, watch, ct);
         }
         finally
         {
             await progressStop.CancelAsync();
             await progress;
         }
+    }
+
+    private async Task<LeadImportResult> ImportAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid importId, Guid clientId, Guid campaignId,
+        string region, ImportSource source, Progress state, System.Diagnostics.Stopwatch watch, CancellationToken ct)
+    {
+        await StageAsync(conn, source, region, () => Interlocked.Increment(ref state.RowsRead), ct);
+        var rowsRead = state.RowsRead;
+        state.Phase = LeadImportPhase.Checking;
 
         var staging = watch.Elapsed;
         await ExecAsync(conn, "ANALYZE import_stage", ct);
@@ -80,22 +91,31 @@ public sealed class LeadImporter(NpgsqlDataSource dataSource, TenantContext tena
             SELECT $1, line, $2, 'duplicate', 'the number is already in the campaign', phone_raw FROM gone
             """, ct, parameters);
         var staged = (int)(long)(await ScalarAsync(conn, "SELECT count(*) FROM import_stage", ct))!;
+        var lastLine = staged == 0 ? 0 : (int)(await ScalarAsync(conn, "SELECT max(line) FROM import_stage", ct))!;
+        state.Phase = LeadImportPhase.Inserting;
+        if (lastLine > InsertChunk)
+            await ExecAsync(conn, "CREATE INDEX ON import_stage (line)", ct);
         var now = clock.GetUtcNow();
-        // A concurrent import of the same numbers may win a row between the statements above and this
-        // one: ON CONFLICT skips it, and it counts as a duplicate.
-        var imported = await ExecAsync(conn, """
-            INSERT INTO leads (id, client_id, campaign_id, first_name, last_name, phone_e164, phone_raw, email,
-                               time_zone, status, attempts, custom_fields, created_at, updated_at)
-            SELECT id, $2, $3, first_name, last_name, phone_e164, phone_raw, email, time_zone, 'new', 0,
-                   coalesce(custom_fields, '{}'::jsonb), $4, $4
-            FROM import_stage ORDER BY line
-            ON CONFLICT (campaign_id, phone_e164) DO NOTHING
-            """, ct, importId, clientId, campaignId, now);
+        // A concurrent import of the same numbers may win a row between the statements above and these:
+        // ON CONFLICT skips it, and it counts as a duplicate. In batches of lines, so the progress moves.
+        var imported = 0;
+        for (var from = 0; from <= lastLine; from += InsertChunk)
+        {
+            imported += await ExecAsync(conn, """
+                INSERT INTO leads (id, client_id, campaign_id, first_name, last_name, phone_e164, phone_raw, email,
+                                   time_zone, status, attempts, custom_fields, created_at, updated_at)
+                SELECT id, $2, $3, first_name, last_name, phone_e164, phone_raw, email, time_zone, 'new', 0,
+                       coalesce(custom_fields, '{}'::jsonb), $4, $4
+                FROM import_stage WHERE line >= $5 AND line < $6 ORDER BY line
+                ON CONFLICT (campaign_id, phone_e164) DO NOTHING
+                """, ct, importId, clientId, campaignId, now, from, from + InsertChunk);
+            Volatile.Write(ref state.Imported, imported);
+        }
 
         var inserting = watch.Elapsed;
         var result = new LeadImportResult(rowsRead, imported, inFile + inCampaign + (staged - imported), suppressed, rejected);
         await ExecAsync(conn, """
-            UPDATE lead_imports SET status = 'completed', rows_read = $2, imported = $3, duplicates = $4, suppressed = $5,
+            UPDATE lead_imports SET status = 'completed', phase = NULL, rows_read = $2, imported = $3, duplicates = $4, suppressed = $5,
                    rejected = $6, bytes_received = $7, finished_at = $8, updated_at = $8
             WHERE id = $1
             """, ct, importId, result.RowsRead, result.Imported, result.Duplicates, result.Suppressed, result.Rejected, source.BytesRead, clock.GetUtcNow());
@@ -202,23 +222,37 @@ public sealed class LeadImporter(NpgsqlDataSource dataSource, TenantContext tena
     private static Task WriteTextAsync(NpgsqlBinaryImporter copy, string? value, CancellationToken ct) =>
         value is null ? copy.WriteNullAsync(ct) : copy.WriteAsync(value, NpgsqlDbType.Text, ct);
 
-    private async Task ReportProgressAsync(Guid importId, Func<int> rows, Func<long> bytes, CancellationToken stop)
+    /// <summary>What the import is doing, shared by the import and the progress writer.</summary>
+    private sealed class Progress
     {
-        var last = -1;
+        private int _phase;
+        public int RowsRead;
+        public int Imported;
+        public LeadImportPhase Phase { get => (LeadImportPhase)Volatile.Read(ref _phase); set => Volatile.Write(ref _phase, (int)value); }
+    }
+
+    private async Task ReportProgressAsync(Guid importId, Progress state, Func<long> bytes, CancellationToken stop)
+    {
+        (LeadImportPhase, int, int)? last = null;
         try
         {
             await using var conn = await TenantSession.OpenConnectionAsync(dataSource, tenant, CancellationToken.None);
             while (!stop.IsCancellationRequested)
             {
+                var current = (state.Phase, Volatile.Read(ref state.RowsRead), Volatile.Read(ref state.Imported));
+                if (current != last)
+                {
+                    last = current;
+                    await using var cmd = new NpgsqlCommand(
+                        "UPDATE lead_imports SET phase = $2, rows_read = $3, imported = $4, bytes_received = $5 WHERE id = $1 AND status = 'running'", conn);
+                    cmd.Parameters.Add(new NpgsqlParameter { Value = importId });
+                    cmd.Parameters.Add(new NpgsqlParameter { Value = SnakeCaseEnum<LeadImportPhase>.ToDb(current.Phase) });
+                    cmd.Parameters.Add(new NpgsqlParameter { Value = current.Item2 });
+                    cmd.Parameters.Add(new NpgsqlParameter { Value = current.Item3 });
+                    cmd.Parameters.Add(new NpgsqlParameter { Value = bytes() });
+                    await cmd.ExecuteNonQueryAsync(CancellationToken.None);
+                }
                 await Task.Delay(ProgressInterval, clock, stop);
-                var current = rows();
-                if (current == last) continue;
-                last = current;
-                await using var cmd = new NpgsqlCommand("UPDATE lead_imports SET rows_read = $2, bytes_received = $3 WHERE id = $1", conn);
-                cmd.Parameters.Add(new NpgsqlParameter { Value = importId });
-                cmd.Parameters.Add(new NpgsqlParameter { Value = current });
-                cmd.Parameters.Add(new NpgsqlParameter { Value = bytes() });
-                await cmd.ExecuteNonQueryAsync(CancellationToken.None);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)

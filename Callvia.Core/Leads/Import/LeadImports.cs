@@ -10,7 +10,7 @@ public sealed record ImportRejectionView(int Line, string Reason, string? Value)
 
 /// <summary>What the API answers about an import.</summary>
 public sealed record LeadImportView(
-    Guid ImportId, Guid CampaignId, string Status, string? FileName, int RowsRead, int Imported, int Duplicates,
+    Guid ImportId, Guid CampaignId, string Status, string? Phase, string? FileName, int RowsRead, int Imported, int Duplicates,
     int Suppressed, int Rejected, IReadOnlyList<ImportRejectionView> Rejections, bool HasIssues, string? Error,
     DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);
 
@@ -74,13 +74,14 @@ public sealed class LeadImports(CallviaDbContext db, TenantContext tenant, LeadI
         if (importId is null)
         {
             import.Status = LeadImportStatus.Running;
+            import.Phase = LeadImportPhase.Uploading;
             import.FileName = name;
             import.StartedAt = startedAt;
             db.LeadImports.Add(import);
             await db.SaveChangesAsync(ct);
         }
         else if (await db.LeadImports.Where(i => i.Id == import.Id && i.Status == LeadImportStatus.AwaitingUpload)
-                     .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, LeadImportStatus.Running)
+                     .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, LeadImportStatus.Running).SetProperty(i => i.Phase, LeadImportPhase.Uploading)
                          .SetProperty(i => i.FileName, name).SetProperty(i => i.StartedAt, startedAt), ct) == 0)
         {
             // a second upload of the same import got here first
@@ -102,6 +103,7 @@ public sealed class LeadImports(CallviaDbContext db, TenantContext tenant, LeadI
             else
                 await db.LeadImports.Where(i => i.Id == import.Id).ExecuteUpdateAsync(s => s
                     .SetProperty(i => i.Status, LeadImportStatus.Failed)
+                    .SetProperty(i => i.Phase, (LeadImportPhase?)null)
                     .SetProperty(i => i.Error, e is ImportInputException ? e.Message
                         : readStatus is >= 400 and < 500 ? readProblem + " Nothing was imported."
                         : ct.IsCancellationRequested ? "The upload was interrupted; nothing was imported."
@@ -121,7 +123,8 @@ public sealed class LeadImports(CallviaDbContext db, TenantContext tenant, LeadI
             .Where(x => x.ImportId == importId && x.Kind == LeadImportIssueKind.Rejected)
             .OrderBy(x => x.Line).Take(Options.RejectionsInResponse)
             .Select(x => new ImportRejectionView(x.Line, x.Reason, x.Value)).ToListAsync(ct);
-        return new LeadImportView(i.Id, i.CampaignId, SnakeCaseEnum<LeadImportStatus>.ToDb(i.Status), i.FileName, i.RowsRead,
+        return new LeadImportView(i.Id, i.CampaignId, SnakeCaseEnum<LeadImportStatus>.ToDb(i.Status),
+            i.Status == LeadImportStatus.Running && i.Phase is { } phase ? SnakeCaseEnum<LeadImportPhase>.ToDb(phase) : null, i.FileName, i.RowsRead,
             i.Imported, i.Duplicates, i.Suppressed, i.Rejected, rejections, i.Rejected + i.Duplicates + i.Suppressed > 0,
             i.Error, i.CreatedAt, i.StartedAt, i.FinishedAt);
     }
