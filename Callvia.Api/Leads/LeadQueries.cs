@@ -78,6 +78,8 @@ public static class LeadQueries
     private static IQueryable<Lead> Filter(IQueryable<Lead> leads, LeadFilter? filter)
     {
         if (filter is null) return leads;
+        if (filter.CreatedFrom is { } start && filter.CreatedTo is { } end && start >= end)
+            throw new ExecutionError("'filter.createdFrom' must be before 'filter.createdTo'.") { Code = "VALIDATION" };
         if (filter.Status is { Count: > 0 } statuses) leads = leads.Where(l => statuses.Contains(l.Status));
         if (CampaignOf(filter) is { } campaignId) leads = leads.Where(l => l.CampaignId == campaignId);
         if (filter.CreatedFrom is { } from) { var f = from.ToUniversalTime(); leads = leads.Where(l => l.CreatedAt >= f); }

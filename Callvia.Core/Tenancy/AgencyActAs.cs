@@ -51,6 +51,15 @@ public static class AgencyActAs
             : $"{source} names '{named}', but this host is the client '{tenant.Slug}'.";
     }
 
+    /// <summary>
+    /// A credential of a client (partner token, client user) that sends the header: refused with the reason rather than
+    /// ignored, so a caller who believes it acts as another client finds out. Null when the header is absent.
+    /// </summary>
+    public static string? RefusalForClientCredential(HttpContext? http) =>
+        http is not null && http.Request.Headers.ContainsKey(Header)
+            ? $"The header '{Header}' is for agency credentials acting inside a client; this credential belongs to this host's client and acts only there. Send the request without it."
+            : null;
+
     /// <summary>Marks the request as an agency principal acting inside <paramref name="clientId"/> (audited later, once).</summary>
     public static void Mark(HttpContext http, Guid clientId) => http.Items[ItemKey] = clientId;
 

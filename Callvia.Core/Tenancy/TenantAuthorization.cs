@@ -30,6 +30,12 @@ public sealed class SameTenantHandler(TenantContext tenant, IHttpContextAccessor
             }
             if (http.HttpContext is { } current) AgencyActAs.Mark(current, client.Id);
         }
+        else if (actAs.Value.RequireHeader && AgencyActAs.RefusalForClientCredential(http.HttpContext) is { } misuse)
+        {
+            // a client's own credential (partner token, client user) naming a client to act in: refused, not ignored
+            context.Fail(new AuthorizationFailureReason(this, misuse));
+            return Task.CompletedTask;
+        }
         context.Succeed(requirement);
         return Task.CompletedTask;
     }

@@ -75,6 +75,31 @@ public sealed class AgencyActAsShould(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task Refuse_the_header_from_a_partner_token_or_a_client_user_with_the_reason()
+    {
+        var a = await fixture.CreateTenantAsync();
+        var b = await fixture.CreateTenantAsync();
+        using var api = fixture.Api.CreateClient(a.Slug);
+        var token = await TokenAsync(fixture, a);
+        using var admin = await SessionAsync(fixture, a.Slug, a.AdminEmail);
+
+        // naming another client, or even its own: a client's credential never acts as anyone; the header is not ignored
+        foreach (var slug in new[] { b.Slug, a.Slug })
+        {
+            var (partner, partnerBody) = await api.GraphQLWithAsync(Query, null, new Dictionary<string, string> { [AgencyActAs.Header] = slug }, token);
+            var (user, _) = await admin.GraphQLWithAsync(Query, null, new Dictionary<string, string> { [AgencyActAs.Header] = slug });
+            Assert.Equal(HttpStatusCode.Forbidden, partner);
+            Assert.Equal(HttpStatusCode.Forbidden, user);
+            Assert.Contains("for agency credentials", partnerBody.GetProperty("errors")[0].GetProperty("message").GetString());
+        }
+        // REST the same
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/leads/imports/{Guid.NewGuid()}");
+        request.Headers.Authorization = new("Bearer", token);
+        request.Headers.Add(AgencyActAs.Header, b.Slug);
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.SendAsync(request)).StatusCode);
+    }
+
+    [Fact]
     public async Task Leave_client_users_and_the_agency_host_unaffected()
     {
         var a = await fixture.CreateTenantAsync();
