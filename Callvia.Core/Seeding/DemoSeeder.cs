@@ -44,7 +44,8 @@ public sealed class DemoSeeder(AgencyAccess agency, TimeProvider clock, ILogger<
         public string PartnerClientId => $"{Slug}-partner";
     }
 
-    public Task SeedAsync(DemoSeedOptions options, CancellationToken ct = default)
+    /// <param name="tenants">The demo clients (tests seed their own slugs); <see cref="Tenants"/> by default.</param>
+    public Task SeedAsync(DemoSeedOptions options, CancellationToken ct = default, IReadOnlyList<DemoTenant>? tenants = null)
     {
         if (options.DemoPassword.Length < 10 || options.PartnerSecret.Length < 16)
             throw new InvalidOperationException("Seed:DemoPassword (10+ characters) and Seed:PartnerSecret (16+) are required to seed demo data.");
@@ -53,7 +54,7 @@ public sealed class DemoSeeder(AgencyAccess agency, TimeProvider clock, ILogger<
             var users = services.GetRequiredService<UserManager<AppUser>>();
             var partnerApps = services.GetRequiredService<PartnerApps>();
             await EnsureUserAsync(users, AgencyAdminEmail, "Agency Admin", null, Roles.AgencyAdmin, options.DemoPassword);
-            foreach (var demo in Tenants)
+            foreach (var demo in tenants ?? Tenants)
             {
                 var client = await db.Clients.SingleOrDefaultAsync(c => c.Slug == demo.Slug, ct);
                 if (client is null)
@@ -94,28 +95,35 @@ public sealed class DemoSeeder(AgencyAccess agency, TimeProvider clock, ILogger<
 
         string[] first = ["Ava", "Liam", "Mia", "Noah", "Zoe", "Omar", "Ivy", "Leo", "Ada", "Kai", "Eva", "Max"];
         string[] last = ["Stone", "Reed", "Hart", "Cole", "Lane", "Fox", "Wade", "Bell", "Moss", "Hale", "Pike", "Rowe"];
+        // a lead's status, attempts and calls agree: new leads were never called; every other lead was called once,
+        // its call's outcome the one that gave the status (not_interested → dnc, and the number suppressed)
         var leadStatuses = new[] { LeadStatus.New, LeadStatus.Contacted, LeadStatus.Booked, LeadStatus.Callback, LeadStatus.Dnc };
         var leads = first.Select((f, i) => new Lead
         {
             ClientId = client.Id, CampaignId = campaigns[i % 2].Id, FirstName = f, LastName = last[i],
             PhoneE164 = $"{demo.PhonePrefix}{1000 + i:D4}", PhoneRaw = $"{demo.PhonePrefix}{1000 + i:D4}",
             Email = $"{f.ToLowerInvariant()}.{last[i].ToLowerInvariant()}@example.com", TimeZone = demo.TimeZone,
-            Status = leadStatuses[i % leadStatuses.Length], Attempts = i % 3,
+            Status = leadStatuses[i % leadStatuses.Length],
         }).ToList();
         db.Leads.AddRange(leads);
-        db.Suppressions.Add(new Suppression { ClientId = client.Id, PhoneE164 = leads[4].PhoneE164, Reason = "not interested", Source = "call" });
 
-        for (var i = 0; i < 6; i++)
+        var called = leads.Where(l => l.Status != LeadStatus.New).ToList();
+        var calledAt = new Dictionary<Guid, DateTimeOffset>();
+        for (var i = 0; i < called.Count; i++)
         {
-            var lead = leads[i];
-            var started = now.AddDays(-(i + 1)).AddHours(-2);
+            var lead = called[i];
+            lead.Attempts = 1;
+            var started = calledAt[lead.Id] = now.AddDays(-(i + 6)).AddHours(-2);
             var seconds = 40 + i * 37;
             var call = new CallLog
             {
                 ClientId = client.Id, CampaignId = lead.CampaignId, LeadId = lead.Id, ProviderCallId = $"call_demo_{demo.Slug}_{i}",
                 Status = CallStatus.Ended, ToNumber = lead.PhoneE164, StartedAt = started, EndedAt = started.AddSeconds(seconds),
-                DurationSeconds = seconds, Summary = "Demo call", Sentiment = "Positive",
-                Outcome = lead.Status == LeadStatus.Booked ? "appointment_set" : "no_answer",
+                DurationSeconds = seconds, Summary = "Demo call", Sentiment = lead.Status == LeadStatus.Dnc ? "Negative" : "Positive",
+                Outcome = lead.Status switch
+                {
+                    LeadStatus.Booked => "appointment_set", LeadStatus.Callback => "callback_requested", LeadStatus.Dnc => "not_interested", _ => null,
+                },
             };
             db.CallLogs.Add(call);
             db.UsageRecords.Add(new UsageRecord
@@ -123,30 +131,41 @@ public sealed class DemoSeeder(AgencyAccess agency, TimeProvider clock, ILogger<
                 ClientId = client.Id, CallLogId = call.Id, Seconds = seconds, RatePerMinute = client.RatePerMinute,
                 Cost = Billing.UsageCost.Of(seconds, client.RatePerMinute), OccurredAt = call.EndedAt!.Value,
             });
+            if (lead.Status == LeadStatus.Dnc)
+                db.Suppressions.Add(new Suppression { ClientId = client.Id, PhoneE164 = lead.PhoneE164, Reason = "not interested", Source = "call" });
         }
 
+        // appointments booked after their lead's call: one shown (the client said so), one to come, one no-show (the
+        // sweep decided 48 hours after it ended)
         var booked = leads.Where(l => l.Status == LeadStatus.Booked).ToList();
         var slots = new[] { (-3, AppointmentStatus.Shown), (2, AppointmentStatus.Booked), (-5, AppointmentStatus.NoShow) };
         for (var i = 0; i < slots.Length; i++)
         {
             var lead = booked[i % booked.Count];
-            var starts = now.Date.AddDays(slots[i].Item1).AddHours(15);
+            var starts = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(slots[i].Item1).AddHours(15);
+            var ends = starts.AddMinutes(30);
+            var status = slots[i].Item2;
             db.Appointments.Add(new Appointment
             {
                 ClientId = client.Id, LeadId = lead.Id, CampaignId = lead.CampaignId, ProviderBookingUid = $"bk_demo_{demo.Slug}_{i}",
-                Title = "Consultation", StartsAt = starts, EndsAt = starts.AddMinutes(30), Status = slots[i].Item2,
+                Title = "Consultation", StartsAt = starts, EndsAt = ends, Status = status, BookedAt = calledAt[lead.Id].AddMinutes(5),
                 AttendeeName = $"{lead.FirstName} {lead.LastName}", AttendeeEmail = lead.Email, AttendeePhone = lead.PhoneE164,
-                VerificationSource = slots[i].Item2 switch { AppointmentStatus.Shown => VerificationSource.Client, AppointmentStatus.NoShow => VerificationSource.None, _ => null },
-                VerifiedAt = slots[i].Item2 == AppointmentStatus.Booked ? null : now,
+                ClientAnswer = status == AppointmentStatus.Shown ? true : null,
+                ClientAnsweredAt = status == AppointmentStatus.Shown ? ends.AddHours(1) : null,
+                VerificationSource = status switch { AppointmentStatus.Shown => VerificationSource.Client, AppointmentStatus.NoShow => VerificationSource.None, _ => null },
+                VerifiedAt = status switch { AppointmentStatus.Shown => ends.AddHours(1), AppointmentStatus.NoShow => ends.AddHours(48), _ => null },
             });
         }
 
-        var lastMonth = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(-1);
+        // last month's usage invoice, issued on the 1st and paid up to 3 days later, never after now
+        var thisMonth = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
+        var lastMonth = thisMonth.AddMonths(-1);
+        var paidAt = thisMonth.AddDays(3) <= now ? thisMonth.AddDays(3) : thisMonth + (now - thisMonth) / 2;
         db.Invoices.Add(new Invoice
         {
             ClientId = client.Id, Kind = InvoiceKind.Usage, Period = lastMonth.ToString("yyyy-MM"),
             StripeInvoiceId = $"in_demo_{demo.Slug}_{lastMonth:yyyyMM}", AmountCents = 4280, Status = InvoiceStatus.Paid,
-            IssuedAt = lastMonth.AddMonths(1), PaidAt = lastMonth.AddMonths(1).AddDays(3),
+            IssuedAt = thisMonth, PaidAt = paidAt,
         });
     }
 }
