@@ -34,14 +34,17 @@ source "$DATA/secrets.env"
 
 cleanup() {
   trap - INT TERM EXIT
-  echo; echo "==> stopping"
+  # Ctrl-C also stops whatever reads our output (`| tee`): writing to it must not end the clean-up half-way
+  trap '' PIPE INT
+  set +e
+  { echo; echo "==> stopping"; } 2>/dev/null
   stop_services "$DATA/logs"
   stop_redis "$REDIS_PORT"
   stop_postgres "$DATA"
-  echo "stopped"
+  echo "stopped" 2>/dev/null
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT TERM HUP
 
 echo "==> starting PostgreSQL on $PG_PORT and Redis on $REDIS_PORT (data in $DATA)"
 start_postgres "$DATA" "$PG_PORT" "$PG_SUPER_PASSWORD"

@@ -19,8 +19,11 @@ check() { # check NAME COMMAND...: one smoke assertion, counted with the tests
   else failed=$((failed + 1)); echo "  FAIL  $1"; fi
 }
 
+RUNCMD_PG_PORT=55462; RUNCMD_REDIS_PORT=56409
+
 cleanup() {
   stop_services "$DATA/run" 2>/dev/null
+  [ -d "$DATA/runcmd" ] && { stop_services "$DATA/runcmd/logs" 2>/dev/null; stop_redis "$RUNCMD_REDIS_PORT"; stop_postgres "$DATA/runcmd"; }
   stop_redis "$REDIS_PORT"
   stop_postgres "$DATA"
   rm -rf "$DATA"
@@ -69,6 +72,27 @@ check "GraphQL answers acme's client and campaigns" grep -q '"Spring reactivatio
 check "GraphQL shows nothing of globex to acme" bash -c '! grep -q "Globex" <<<"$1"' _ "$answer"
 stop_services "$DATA/run"
 unset ConnectionStrings__callviadb ConnectionStrings__callviadb_owner ConnectionStrings__cache Auth__TokenKey Seed__DemoPassword Seed__PartnerSecret ASPNETCORE_ENVIRONMENT
+
+# The run command itself, its output piped (as `| tee` does), stopped with Ctrl-C: SIGINT to its whole process group,
+# the reader of its output included. It must still stop PostgreSQL and Redis.
+echo "==> smoke: the run command, piped through tee, stopped with Ctrl-C"
+RUNCMD=$DATA/runcmd; mkdir -p "$RUNCMD"
+# job control on: the job gets a process group of its own, as a terminal's foreground job has, and does not start
+# with SIGINT ignored (what a script's background job would, so that Ctrl-C could not be tested at all)
+set -m
+bash -c 'CALLVIA_DATA="$1" CALLVIA_PG_PORT='$RUNCMD_PG_PORT' CALLVIA_REDIS_PORT='$RUNCMD_REDIS_PORT' CALLVIA_API_PORT=5195 CALLVIA_PORTAL_PORT=5196 CALLVIA_JOBS_PORT=5197 \
+  bash "$2/scripts/run.sh" 2>&1 | tee "$1/out.log" >/dev/null' _ "$RUNCMD" "$ROOT" </dev/null &
+runpid=$!
+set +m
+started=no
+for _ in $(seq 1 480); do grep -q "Callvia is running" "$RUNCMD/out.log" 2>/dev/null && { started=yes; break; }; sleep 0.5; done
+check "the run command starts the platform" test "$started" = yes
+check "its output shows the demo sign-ins" grep -q "owner@acme.test" "$RUNCMD/out.log"
+kill -INT -- "-$runpid" 2>/dev/null
+for _ in $(seq 1 120); do kill -0 "$runpid" 2>/dev/null || break; sleep 0.5; done
+check "Ctrl-C through a pipe stops PostgreSQL" bash -c '! (exec 3<>/dev/tcp/127.0.0.1/'$RUNCMD_PG_PORT') 2>/dev/null'
+check "Ctrl-C through a pipe stops Redis" bash -c '! redis-cli -p '$RUNCMD_REDIS_PORT' ping >/dev/null 2>&1'
+check "Ctrl-C through a pipe stops the services" bash -c '! curl -s -o /dev/null http://127.0.0.1:5195/alive'
 
 echo "==> tests"
 dotnet test "$ROOT/Callvia.Ci.slnf" -c Release --no-build --logger trx --results-directory "$RESULTS" -- RunConfiguration.TreatNoTestsAsError=true
