@@ -34,7 +34,7 @@ public sealed class WebhookEventsAdminShould(ApiFixture fixture)
         Assert.Equal("FORBIDDEN", AdminHelpers.Code(refused));
 
         var done = await fixture.TextAsync($"SELECT id FROM events WHERE provider_event_key = 'done:{key}'");
-        var doneId = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"WebhookEvent:{Guid.Parse(done!):N}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var doneId = Callvia.Api.GraphQL.GlobalId.Encode(Callvia.Api.Webhooks.WebhookEventGraphType.TypeName, Guid.Parse(done!));
         var (_, replay) = await agency.GraphQLAsync("mutation($ids: [ID!]!) { replayWebhookEvents(ids: $ids) }",
             new { ids = new[] { mine.GetProperty("id").GetString(), stuckOne.GetProperty("id").GetString(), doneId } });
 
