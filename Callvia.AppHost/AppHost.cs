@@ -1,42 +1,42 @@
-using Aspire.Hosting;
+using Callvia.AppHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
-// Secrets: `dotnet user-secrets set Parameters:callvia-app-password ...` locally; azd prompts for them.
+// Secrets: `dotnet user-secrets set Parameters:<name> ...` locally (the run command writes them); azd prompts for them.
+var postgresPassword = builder.AddParameter("postgres-password", secret: true);
 var appPassword = builder.AddParameter("callvia-app-password", secret: true);
 var tokenKey = builder.AddParameter("auth-token-key", secret: true);   // base64, 32+ bytes
+var demoPassword = builder.AddParameter("demo-password", secret: true);
+var partnerSecret = builder.AddParameter("partner-secret", secret: true);
 var rootDomain = builder.AddParameter("root-domain", "localhost");
 
-if (builder.ExecutionContext.IsPublishMode)
-    builder.AddAzureContainerAppEnvironment("callvia-env");
-
-var postgres = builder.AddPostgres("postgres").WithDataVolume();
-var callviadb = postgres.AddDatabase("callviadb");
-var cache = builder.AddRedis("cache").WithDataVolume();
+// PostgreSQL and Redis: containers, or the machine's binaries as executables (LocalInfrastructure)
+var infra = LocalInfrastructure.UseExecutables(builder) ? Executables(builder, postgresPassword) : Containers(builder, postgresPassword);
+var (callviadb, postgresEndpoint, cache) = (infra.Database, infra.Postgres, infra.Cache);
 
 // The services connect as callvia_app, a role that owns no tables, so row-level security applies to
 // it; the migration step (as the server's owner) creates that role with this password and grants it DML.
-var endpoint = postgres.Resource.PrimaryEndpoint;
 var appConnection = ReferenceExpression.Create(
-    $"Host={endpoint.Property(EndpointProperty.Host)};Port={endpoint.Property(EndpointProperty.Port)};Database=callviadb;Username=callvia_app;Password={appPassword}");
+    $"Host={postgresEndpoint.Property(EndpointProperty.Host)};Port={postgresEndpoint.Property(EndpointProperty.Port)};Database=callviadb;Username=callvia_app;Password={appPassword}");
 
-var migrations = builder.AddProject<Projects.Callvia_Jobs>("migrations")
+var migrations = builder.AddProject<Projects.Callvia_Jobs>("migrations", launchProfileName: null)
     .WithArgs(builder.ExecutionContext.IsRunMode ? ["migrate", "--seed"] : ["migrate"])
-    .WithEnvironment("ConnectionStrings__callviadb_owner", callviadb.Resource.ConnectionStringExpression)
+    .WithEnvironment("ConnectionStrings__callviadb_owner", callviadb)
     .WithEnvironment("ConnectionStrings__callviadb", appConnection)
     .WithReference(cache)
-    .WithEnvironment("Seed__DemoPassword", appPassword)
-    .WithEnvironment("Seed__PartnerSecret", appPassword)
-    .WaitFor(callviadb)
-    .WaitFor(cache);
+    .WithEnvironment("Seed__DemoPassword", demoPassword)
+    .WithEnvironment("Seed__PartnerSecret", partnerSecret)
+    .WaitForInfrastructure(infra);
 
 IResourceBuilder<ProjectResource> Service<T>(string name) where T : IProjectMetadata, new() =>
-    builder.AddProject<T>(name)
+    builder.AddProject<T>(name, launchProfileName: null)
+        .WithHttpEndpoint()
         .WithEnvironment("ConnectionStrings__callviadb", appConnection)
         .WithReference(cache)
         .WithEnvironment("Callvia__RootDomain", rootDomain)
-        .WaitFor(callviadb)
-        .WaitFor(cache)
+        .WaitForInfrastructure(infra)
         .WaitForCompletion(migrations)
         .WithHttpHealthCheck("/health");
 
@@ -51,3 +51,45 @@ Service<Projects.Callvia_Portal>("portal")
     .WithExternalHttpEndpoints();
 
 builder.Build().Run();
+
+static Infrastructure Containers(IDistributedApplicationBuilder builder, IResourceBuilder<ParameterResource> password)
+{
+    var postgres = builder.AddPostgres("postgres", password: password).WithDataVolume();
+    var database = postgres.AddDatabase("callviadb");
+    var cache = builder.AddRedis("cache").WithDataVolume();
+    return new Infrastructure(database, postgres.Resource.PrimaryEndpoint, cache, Ready: [database.Resource, cache.Resource], Completed: []);
+}
+
+static Infrastructure Executables(IDistributedApplicationBuilder builder, IResourceBuilder<ParameterResource> password)
+{
+    var root = LocalInfrastructure.RepositoryRoot(builder);
+    var script = Path.Combine(root, "scripts", "lib", "infra-resource.sh");
+    var data = Path.Combine(root, ".data", "apphost");
+    var pgPort = builder.Configuration.GetValue("Callvia:PostgresPort", 55432);
+    var redisPort = builder.Configuration.GetValue("Callvia:RedisPort", 56379);
+
+    // one-shot: installs PostgreSQL and Redis when missing, initializes the data folder once
+    var init = builder.AddExecutable("postgres-init", "bash", root, script, "pg-init", data)
+        .WithEnvironment("PG_SUPER_PASSWORD", password);
+    builder.Services.AddHealthChecks().AddCheck("postgres-ready", new PostgresHealthCheck(pgPort, password.Resource));
+    var postgres = builder.AddExecutable("postgres", "bash", root, script, "postgres", data, pgPort.ToString())
+        .WithEndpoint(port: pgPort, targetPort: pgPort, scheme: "tcp", name: "tcp", isProxied: false)
+        .WithHealthCheck("postgres-ready")
+        .WaitForCompletion(init);
+    // one-shot, once PostgreSQL answers: the database (Aspire's AddDatabase does this for the container)
+    var database = builder.AddExecutable("postgres-database", "bash", root, script, "pg-database", data, pgPort.ToString(), "callviadb")
+        .WaitFor(postgres);
+    var endpoint = postgres.GetEndpoint("tcp");
+    var owner = builder.AddConnectionString("callviadb", ReferenceExpression.Create(
+        $"Host={endpoint.Property(EndpointProperty.Host)};Port={endpoint.Property(EndpointProperty.Port)};Database=callviadb;Username=postgres;Password={password}"));
+
+    builder.Services.AddHealthChecks().AddCheck("redis-ready", new LoopbackHealthCheck(redisPort, LoopbackHealthCheck.RedisPong));
+    var redis = builder.AddExecutable("redis", "bash", root, script, "redis", data, redisPort.ToString())
+        .WithEndpoint(port: redisPort, targetPort: redisPort, scheme: "tcp", name: "tcp", isProxied: false)
+        .WithHealthCheck("redis-ready")
+        .WaitForCompletion(init);
+    var redisEndpoint = redis.GetEndpoint("tcp");
+    var cache = builder.AddConnectionString("cache", ReferenceExpression.Create(
+        $"{redisEndpoint.Property(EndpointProperty.Host)}:{redisEndpoint.Property(EndpointProperty.Port)}"));
+    return new Infrastructure(owner, endpoint, cache, Ready: [postgres.Resource, redis.Resource], Completed: [database.Resource]);
+}

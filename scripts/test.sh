@@ -105,8 +105,8 @@ for trx in $(find "$RESULTS" -name '*.trx' 2>/dev/null); do
   p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 done
-if [ "$files" -lt 4 ]; then
-  echo "expected results from 4 test projects, found $files" >&2; failed=$((failed + 1))
+if [ "$files" -lt 5 ]; then
+  echo "expected results from 5 test projects, found $files" >&2; failed=$((failed + 1))
 fi
 echo "$passed passed, $failed failed"
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
