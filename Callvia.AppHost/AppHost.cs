@@ -64,7 +64,7 @@ static Infrastructure Executables(IDistributedApplicationBuilder builder, IResou
 {
     var root = LocalInfrastructure.RepositoryRoot(builder);
     var script = Path.Combine(root, "scripts", "lib", "infra-resource.sh");
-    var data = Path.Combine(root, ".data", "apphost");
+    var data = builder.Configuration["Callvia:DataDirectory"] is { Length: > 0 } dir ? Path.GetFullPath(dir) : Path.Combine(root, ".data", "apphost");
     var pgPort = builder.Configuration.GetValue("Callvia:PostgresPort", 55432);
     var redisPort = builder.Configuration.GetValue("Callvia:RedisPort", 56379);
 
@@ -73,6 +73,7 @@ static Infrastructure Executables(IDistributedApplicationBuilder builder, IResou
         .WithEnvironment("PG_SUPER_PASSWORD", password);
     builder.Services.AddHealthChecks().AddCheck("postgres-ready", new PostgresHealthCheck(pgPort, password.Resource));
     var postgres = builder.AddExecutable("postgres", "bash", root, script, "postgres", data, pgPort.ToString())
+        .WithEnvironment("CALLVIA_PG_SHARED_BUFFERS", builder.Configuration["Callvia:PostgresSharedBuffers"] ?? "1GB")
         .WithEndpoint(port: pgPort, targetPort: pgPort, scheme: "tcp", name: "tcp", isProxied: false)
         .WithHealthCheck("postgres-ready")
         .WaitForCompletion(init);

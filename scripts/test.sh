@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test against real PostgreSQL and Redis (installed if missing, started on their own ports
-# with throw-away data), after a smoke run of the real services on other ports; prints one closing
+# with throw-away data), after a check of the run command (piped, stopped with Ctrl-C); prints one closing
 # line "N passed, N failed" computed from the results, and exits non-zero on any failure.
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -11,7 +11,7 @@ DATA=$ROOT/.data/test
 RESULTS=$ROOT/TestResults
 PG_PORT=${CALLVIA_TEST_PG_PORT:-55442}
 REDIS_PORT=${CALLVIA_TEST_REDIS_PORT:-56389}
-API_PORT=5180; JOBS_PORT=5182; PORTAL_PORT=5181
+
 passed=0; failed=0
 
 check() { # check NAME COMMAND...: one smoke assertion, counted with the tests
@@ -22,7 +22,6 @@ check() { # check NAME COMMAND...: one smoke assertion, counted with the tests
 RUNCMD_PG_PORT=55462; RUNCMD_REDIS_PORT=56409
 
 cleanup() {
-  stop_services "$DATA/run" 2>/dev/null
   [ -d "$DATA/runcmd" ] && { stop_services "$DATA/runcmd/logs" 2>/dev/null; stop_redis "$RUNCMD_REDIS_PORT"; stop_postgres "$DATA/runcmd"; }
   stop_redis "$REDIS_PORT"
   stop_postgres "$DATA"
@@ -35,7 +34,7 @@ install_prereqs --browser
 echo "==> npm packages of the conformance tests"
 npm ci --prefix "$ROOT/tests/conformance" --no-audit --no-fund --loglevel=error >/dev/null
 cleanup
-mkdir -p "$DATA/run"
+mkdir -p "$DATA"
 rm -rf "$RESULTS"
 PG_PASSWORD=$(random_secret)
 echo "==> starting throw-away PostgreSQL on $PG_PORT and Redis on $REDIS_PORT"
@@ -49,29 +48,9 @@ echo "==> building"
 dotnet build "$ROOT/Callvia.Ci.slnf" -c Release -nologo -v quiet -clp:ErrorsOnly
 set +e
 
-# The run command's path, on other ports with a throw-away database: migrate (twice: the second is a
-# no-op), seed, start the three services, and check them from outside.
-echo "==> smoke: the services as the run command starts them"
-OWNER_PW=$(random_secret); APP_PW=$(random_secret); DEMO_PW="Demo-$(random_secret 5)-7"; SECRET="partner-$(random_secret 12)"
-provision_database "$DATA" "$PG_PORT" callvia_smoke "$OWNER_PW" "$APP_PW"
-export ConnectionStrings__callviadb="Host=127.0.0.1;Port=$PG_PORT;Database=callvia_smoke;Username=callvia_app;Password=$APP_PW"
-export ConnectionStrings__callviadb_owner="Host=127.0.0.1;Port=$PG_PORT;Database=callvia_smoke;Username=callvia_owner;Password=$OWNER_PW"
-export ConnectionStrings__cache="127.0.0.1:$REDIS_PORT" Auth__TokenKey="$(openssl rand -base64 32)"
-export Seed__DemoPassword="$DEMO_PW" Seed__PartnerSecret="$SECRET" ASPNETCORE_ENVIRONMENT=Production
-check "migrate and seed" migrate_database --seed
-check "migrate and seed again (no-op)" migrate_database --seed
-start_service Api "$API_PORT" "$DATA/run"; start_service Jobs "$JOBS_PORT" "$DATA/run"; start_service Portal "$PORTAL_PORT" "$DATA/run"
-check "the three services report healthy" wait_services "$API_PORT" "$JOBS_PORT" "$PORTAL_PORT"
-check "portal sign-in page on acme's host" test "$(curl -s -o /dev/null -w '%{http_code}' "http://acme.localhost:$PORTAL_PORT/account/sign-in")" = 200
-check "unknown host answers 404" test "$(curl -s -o /dev/null -w '%{http_code}' "http://nobody.localhost:$PORTAL_PORT/")" = 404
-token=$(curl -s "http://acme.localhost:$API_PORT/connect/token" -d grant_type=client_credentials -d client_id=acme-partner -d "client_secret=$SECRET" | sed -n 's/.*"access_token": *"\([^"]*\)".*/\1/p')
-check "partner token for acme" test -n "$token"
-answer=$(curl -s "http://acme.localhost:$API_PORT/graphql" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-  -d '{"query":"{ client { name } campaigns { nodes { name } } }"}')
-check "GraphQL answers acme's client and campaigns" grep -q '"Spring reactivation"' <<<"$answer"
-check "GraphQL shows nothing of globex to acme" bash -c '! grep -q "Globex" <<<"$1"' _ "$answer"
-stop_services "$DATA/run"
-unset ConnectionStrings__callviadb ConnectionStrings__callviadb_owner ConnectionStrings__cache Auth__TokenKey Seed__DemoPassword Seed__PartnerSecret ASPNETCORE_ENVIRONMENT
+# The services as they are deployed (migrations with demo data, the three services, from outside: health, a partner
+# token, a GraphQL query, the portal, an unknown host) are started through the AppHost by
+# tests/Callvia.AppHost.Tests/PlatformShould.cs, with the other tests.
 
 # The run command itself, its output piped (as `| tee` does), stopped with Ctrl-C: SIGINT to its whole process group,
 # the reader of its output included. It must still stop PostgreSQL and Redis.
