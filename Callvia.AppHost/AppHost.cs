@@ -32,7 +32,8 @@ var migrations = builder.AddProject<Projects.Callvia_Jobs>("migrations", launchP
 
 IResourceBuilder<ProjectResource> Service<T>(string name) where T : IProjectMetadata, new() =>
     builder.AddProject<T>(name, launchProfileName: null)
-        .WithHttpEndpoint()
+        // a fixed port when configured (the run command: Callvia:Ports:api=5080, ...), else one Aspire picks
+        .WithHttpEndpoint(port: builder.Configuration.GetValue<int?>($"Callvia:Ports:{name}"))
         .WithEnvironment("ConnectionStrings__callviadb", appConnection)
         .WithReference(cache)
         .WithEnvironment("Callvia__RootDomain", rootDomain)

@@ -22,7 +22,7 @@ check() { # check NAME COMMAND...: one smoke assertion, counted with the tests
 RUNCMD_PG_PORT=55462; RUNCMD_REDIS_PORT=56409
 
 cleanup() {
-  [ -d "$DATA/runcmd" ] && { stop_services "$DATA/runcmd/logs" 2>/dev/null; stop_redis "$RUNCMD_REDIS_PORT"; stop_postgres "$DATA/runcmd"; }
+  [ -d "$DATA/runcmd" ] && { pkill -INT -f "$DATA/runcmd/apphost" 2>/dev/null; stop_redis "$RUNCMD_REDIS_PORT"; stop_postgres "$DATA/runcmd/apphost"; }
   stop_redis "$REDIS_PORT"
   stop_postgres "$DATA"
   rm -rf "$DATA"
@@ -59,7 +59,7 @@ RUNCMD=$DATA/runcmd; mkdir -p "$RUNCMD"
 # job control on: the job gets a process group of its own, as a terminal's foreground job has, and does not start
 # with SIGINT ignored (what a script's background job would, so that Ctrl-C could not be tested at all)
 set -m
-bash -c 'CALLVIA_DATA="$1" CALLVIA_PG_PORT='$RUNCMD_PG_PORT' CALLVIA_REDIS_PORT='$RUNCMD_REDIS_PORT' CALLVIA_API_PORT=5195 CALLVIA_PORTAL_PORT=5196 CALLVIA_JOBS_PORT=5197 \
+bash -c 'CALLVIA_DATA="$1" CALLVIA_PG_PORT='$RUNCMD_PG_PORT' CALLVIA_REDIS_PORT='$RUNCMD_REDIS_PORT' CALLVIA_API_PORT=5195 CALLVIA_PORTAL_PORT=5196 CALLVIA_JOBS_PORT=5197 CALLVIA_DASHBOARD_PORT=5198 CALLVIA_OTLP_PORT=5199 \
   bash "$2/scripts/run.sh" 2>&1 | tee "$1/out.log" >/dev/null' _ "$RUNCMD" "$ROOT" </dev/null &
 runpid=$!
 set +m
@@ -67,11 +67,14 @@ started=no
 for _ in $(seq 1 480); do grep -q "Callvia is running" "$RUNCMD/out.log" 2>/dev/null && { started=yes; break; }; sleep 0.5; done
 check "the run command starts the platform" test "$started" = yes
 check "its output shows the demo sign-ins" grep -q "owner@acme.test" "$RUNCMD/out.log"
+check "its output shows the dashboard's sign-in link" grep -q "login?t=" "$RUNCMD/out.log"
+check "the portal answers on acme's host" test "$(curl -s -o /dev/null -w '%{http_code}' http://acme.localhost:5196/account/sign-in)" = 200
 kill -INT -- "-$runpid" 2>/dev/null
 for _ in $(seq 1 120); do kill -0 "$runpid" 2>/dev/null || break; sleep 0.5; done
 check "Ctrl-C through a pipe stops PostgreSQL" bash -c '! (exec 3<>/dev/tcp/127.0.0.1/'$RUNCMD_PG_PORT') 2>/dev/null'
 check "Ctrl-C through a pipe stops Redis" bash -c '! redis-cli -p '$RUNCMD_REDIS_PORT' ping >/dev/null 2>&1'
 check "Ctrl-C through a pipe stops the services" bash -c '! curl -s -o /dev/null http://127.0.0.1:5195/alive'
+check "Ctrl-C through a pipe stops the AppHost and its dashboard" bash -c '! curl -s -o /dev/null http://127.0.0.1:5198/'
 
 echo "==> tests"
 dotnet test "$ROOT/Callvia.Ci.slnf" -c Release --no-build --logger trx --results-directory "$RESULTS" -- RunConfiguration.TreatNoTestsAsError=true
