@@ -55,8 +55,8 @@ public static class WebhookEventFields
                 var first = ctx.GetArgument("first", 20);
                 if (first is < 1 or > 100) throw new ExecutionError("'first' must be 1 to 100.") { Code = "VALIDATION" };
                 var provider = ctx.GetArgument<string?>("provider");
-                if (provider is not null && !WebhookEventSweep.HandledProviders.Contains(provider))
-                    throw new ExecutionError($"'provider' must be one of {string.Join(", ", WebhookEventSweep.HandledProviders)}.") { Code = "VALIDATION" };
+                if (provider is not null && !WebhookProviders.Handled.Contains(provider))
+                    throw new ExecutionError($"'provider' must be one of {string.Join(", ", WebhookProviders.Handled)}.") { Code = "VALIDATION" };
                 return await ctx.RequestServices!.GetRequiredService<WebhookEventAdmin>().ListAsync(
                     ctx.GetArgument<string>("state") == "stuck", provider, first, ctx.GetArgument<DateTimeOffset?>("receivedBefore"),
                     ctx.CancellationToken);

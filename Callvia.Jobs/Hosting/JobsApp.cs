@@ -1,7 +1,8 @@
 using Callvia.Core;
 using Callvia.Core.Data;
 using Callvia.Core.Identity;
-using Callvia.Core.Jobs;
+using Callvia.Jobs.Tenancy;
+using Callvia.Jobs.Hosting;
 using Callvia.Core.Tenancy;
 using Hangfire;
 using Microsoft.AspNetCore.Identity;
@@ -18,13 +19,13 @@ public static class JobsApp
         builder.Services.AddAuthorizationBuilder().AddCallviaPolicies(IdentityConstants.ApplicationScheme);
         builder.AddCallviaHangfire(runServer: true);
         if (builder.Configuration.GetValue("Jobs:Dispatch", true))
-            builder.Services.AddHostedService<Core.Webhooks.WebhookEventDispatcher>();
+            builder.Services.AddHostedService<Jobs.Webhooks.WebhookEventDispatcher>();
 
         var app = builder.Build();
-        app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<Core.Webhooks.WebhookEventSweep>(
-            Core.Webhooks.WebhookEventSweep.RecurringId, j => j.RunAsync(TimeSpan.FromSeconds(30), CancellationToken.None), Cron.Minutely());
-        app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<Core.Messaging.InterruptedMessageSweep>(
-            Core.Messaging.InterruptedMessageSweep.RecurringId, j => j.RunAsync(CancellationToken.None), "*/5 * * * *");
+        app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<Jobs.Webhooks.WebhookEventSweep>(
+            Jobs.Webhooks.WebhookEventSweep.RecurringId, j => j.RunAsync(TimeSpan.FromSeconds(30), CancellationToken.None), Cron.Minutely());
+        app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<Jobs.Messaging.InterruptedMessageSweep>(
+            Jobs.Messaging.InterruptedMessageSweep.RecurringId, j => j.RunAsync(CancellationToken.None), "*/5 * * * *");
         app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseRouting();

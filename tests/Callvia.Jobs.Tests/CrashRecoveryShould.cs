@@ -1,7 +1,9 @@
 using System.Diagnostics;
-using Callvia.Core.Jobs;
+using Callvia.Jobs.Tenancy;
+using Callvia.Jobs.Hosting;
 using Callvia.Core.Tenancy;
 using Callvia.Core.Webhooks;
+using Callvia.Jobs.Webhooks;
 using Callvia.Testing;
 using Hangfire;
 using Hangfire.PostgreSql;

@@ -1,4 +1,5 @@
 using Callvia.Core.Messaging;
+using Callvia.Jobs.Messaging;
 using Callvia.Testing;
 using Hangfire;
 using Hangfire.Storage;

@@ -2,6 +2,7 @@ using Callvia.Core.Calls;
 using Callvia.Core.Data;
 using Callvia.Core.Leads;
 using Callvia.Core.Webhooks;
+using Callvia.Jobs.Webhooks;
 using Callvia.Testing;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;

@@ -48,7 +48,7 @@ public sealed class TenantJobsShould(JobsFixture fixture)
         using (AmbientTenant.Use(a))
             id = Client.Schedule<TenantProbeJob>(j => j.RunAsync("never"), TimeSpan.FromDays(1));
         using var connection = fixture.Jobs.Services.GetRequiredService<JobStorage>().GetConnection();
-        Assert.Equal($"\"{a}\"", connection.GetJobParameter(id, Core.Jobs.TenantJobFilter.ParameterName));
+        Assert.Equal($"\"{a}\"", connection.GetJobParameter(id, Jobs.Tenancy.TenantJobFilter.ParameterName));
         Client.Delete(id);
     }
 

@@ -3,6 +3,7 @@ using Callvia.Core.Billing;
 using Callvia.Core.Data;
 using Callvia.Core.Leads;
 using Callvia.Core.Webhooks;
+using Callvia.Jobs.Webhooks;
 using Callvia.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,11 +1,13 @@
+using Callvia.Core;
 using Callvia.Core.Data;
+using Callvia.Jobs.Tenancy;
 using Hangfire;
 using Hangfire.PostgreSql;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace Callvia.Core.Jobs;
+namespace Callvia.Jobs.Hosting;
 
 public static class HangfireRegistration
 {

@@ -5,7 +5,7 @@ using Hangfire.Common;
 using Hangfire.Server;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Callvia.Core.Jobs;
+namespace Callvia.Jobs.Tenancy;
 
 /// <summary>
 /// The tenant travels with every job: when a job is created, the creating flow's tenant is stored as

@@ -1,7 +1,7 @@
 using Hangfire;
 using Npgsql;
 
-namespace Callvia.Core.Messaging;
+namespace Callvia.Jobs.Messaging;
 
 /// <summary>
 /// A manual message is stored SCHEDULED, then handed to its provider within the same request (<see cref="MessageDelivery"/>),
