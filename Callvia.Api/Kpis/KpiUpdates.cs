@@ -74,8 +74,6 @@ public sealed class KpiUpdates(IServiceScopeFactory scopes, IConnectionMultiplex
 
     private async Task<KpiSnapshot> ComputeAsync(TenantInfo tenant, KpiRange range, CancellationToken ct)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<TenantContext>().SetTenant(tenant);
-        return await scope.ServiceProvider.GetRequiredService<KpiService>().GetAsync(range, ct);
+        return await scopes.InTenantAsync(tenant, sp => sp.GetRequiredService<KpiService>().GetAsync(range, ct));
     }
 }

@@ -57,8 +57,6 @@ public sealed class LeadImportProgress(IServiceScopeFactory scopes, TimeProvider
 
     private async Task<LeadImportView?> ViewAsync(TenantInfo tenant, Guid importId, CancellationToken ct)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<TenantContext>().SetTenant(tenant);
-        return await scope.ServiceProvider.GetRequiredService<LeadImports>().ViewAsync(importId, ct);
+        return await scopes.InTenantAsync(tenant, sp => sp.GetRequiredService<LeadImports>().ViewAsync(importId, ct));
     }
 }

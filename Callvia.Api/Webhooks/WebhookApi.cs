@@ -112,9 +112,7 @@ public static class WebhookApi
         Guid? stored;
         if (clientId is { } id && await tenants.FindByIdAsync(id, http.RequestAborted) is { } tenant)
         {
-            await using var scope = scopes.CreateAsyncScope();
-            scope.ServiceProvider.GetRequiredService<Core.Tenancy.TenantContext>().SetTenant(tenant);
-            stored = await scope.ServiceProvider.GetRequiredService<WebhookInbox>().AcceptAsync("stripe", eventId, type, json, http.RequestAborted);
+            stored = await scopes.InTenantAsync(tenant, sp => sp.GetRequiredService<WebhookInbox>().AcceptAsync("stripe", eventId, type, json, http.RequestAborted));
         }
         else
         {

@@ -1,3 +1,4 @@
+using Callvia.Core.Tenancy;
 using System.Text.Json;
 using static Callvia.Core.JsonFields;
 using Callvia.Core.Data;
@@ -138,7 +139,7 @@ public sealed class CalcomBookingEvents(CallviaDbContext db)
             && await db.Leads.SingleOrDefaultAsync(l => l.Id == leadId, ct) is { } byId)
             return byId;
 
-        var region = await db.Clients.Select(c => c.DefaultRegion).SingleAsync(ct);
+        var region = await db.ClientRegionAsync(ct);
         var phones = new List<string>();
         if (p.TryGetProperty("attendees", out var attendees) && attendees.ValueKind == JsonValueKind.Array)
             foreach (var attendee in attendees.EnumerateArray())

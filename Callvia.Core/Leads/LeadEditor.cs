@@ -46,7 +46,7 @@ public sealed class LeadEditor(CallviaDbContext db, TenantContext tenant, KpiNot
     private async Task<LeadUpsert> TryUpsertAsync(LeadInput input, CancellationToken ct)
     {
         var issues = new List<FieldIssue>();
-        var region = await db.Clients.Where(c => c.Id == tenant.ClientId).Select(c => c.DefaultRegion).FirstOrDefaultAsync(ct) ?? "US";
+        var region = await db.ClientRegionAsync(ct);
 
         var firstName = Text(input.FirstName);
         var lastName = Text(input.LastName);

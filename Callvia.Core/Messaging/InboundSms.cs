@@ -1,3 +1,4 @@
+using Callvia.Core.Tenancy;
 using System.Text.Json;
 using Callvia.Core.Data;
 using Callvia.Core.Leads;
@@ -23,7 +24,7 @@ public sealed class InboundSms(CallviaDbContext db, TimeProvider clock)
         var from = Str(body, "originator") ?? "";
         var to = Str(body, "recipient");
         var text = Str(body, "payload") ?? Str(body, "body") ?? "";
-        var region = await db.Clients.Select(c => c.DefaultRegion).SingleAsync(ct);
+        var region = await db.ClientRegionAsync(ct);
         var phone = Leads.PhoneNumbers.ToE164(from.StartsWith('+') ? from : "+" + from, region) ?? Leads.PhoneNumbers.ToE164(from, region) ?? from;
         var leads = await db.Leads.Where(l => l.PhoneE164 == phone).ToListAsync(ct);
         var now = clock.GetUtcNow();

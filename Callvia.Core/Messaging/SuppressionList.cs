@@ -11,13 +11,13 @@ namespace Callvia.Core.Messaging;
 /// suppression made by hand or by an import: a number that opted out itself (SMS STOP) or asked on a call not to
 /// be contacted stays suppressed — only the person can undo that.
 /// </summary>
-public sealed class SuppressionList(CallviaDbContext db, TenantContext tenant)
+public sealed class SuppressionList(CallviaDbContext db)
 {
     public static readonly IReadOnlySet<string> LiftableSources = new HashSet<string> { "manual", "import" };
 
     public async Task<(Suppression? Suppression, List<FieldIssue> Issues)> SuppressAsync(string phone, string? reason, CancellationToken ct)
     {
-        if (Normalize(phone) is not { } e164) return (null, [new FieldIssue("phone", "Not a phone number.")]);
+        if (await NormalizeAsync(phone, ct) is not { } e164) return (null, [new FieldIssue("phone", "Not a phone number.")]);
         if (reason is { Length: > 500 }) return (null, [new FieldIssue("reason", "Over 500 characters.")]);
         var existing = await db.Suppressions.SingleOrDefaultAsync(s => s.PhoneE164 == e164, ct);
         if (existing is not null) return (existing, []);
@@ -29,7 +29,7 @@ public sealed class SuppressionList(CallviaDbContext db, TenantContext tenant)
 
     public async Task<(Suppression? Lifted, List<FieldIssue> Issues)> UnsuppressAsync(string phone, CancellationToken ct)
     {
-        if (Normalize(phone) is not { } e164) return (null, [new FieldIssue("phone", "Not a phone number.")]);
+        if (await NormalizeAsync(phone, ct) is not { } e164) return (null, [new FieldIssue("phone", "Not a phone number.")]);
         var existing = await db.Suppressions.SingleOrDefaultAsync(s => s.PhoneE164 == e164, ct);
         if (existing is null) return (null, [new FieldIssue("phone", "This number is not suppressed.", "NOT_FOUND")]);
         if (!LiftableSources.Contains(existing.Source))
@@ -41,9 +41,6 @@ public sealed class SuppressionList(CallviaDbContext db, TenantContext tenant)
         return (existing, []);
     }
 
-    private string? Normalize(string phone)
-    {
-        var region = tenant.Tenant is { } t ? db.Clients.Where(c => c.Id == t.Id).Select(c => c.DefaultRegion).FirstOrDefault() ?? "US" : "US";
-        return phone.Length > 40 ? null : Leads.PhoneNumbers.ToE164(phone, region);
-    }
+    private async Task<string?> NormalizeAsync(string phone, CancellationToken ct) =>
+        phone.Length > 40 ? null : Leads.PhoneNumbers.ToE164(phone, await db.ClientRegionAsync(ct));
 }

@@ -24,8 +24,7 @@ public sealed class ProcessWebhookEventJob(IServiceScopeFactory scopes, TenantCo
         List<Exception>? failures = null;
         foreach (var eventId in eventIds)
         {
-            await using var scope = scopes.CreateAsyncScope();
-            scope.ServiceProvider.GetRequiredService<TenantContext>().SetTenant(tenant);
+            await using var scope = scopes.CreateTenantScope(tenant);
             try
             {
                 await scope.ServiceProvider.GetRequiredService<WebhookEventProcessor>().ProcessAsync(eventId, ct);

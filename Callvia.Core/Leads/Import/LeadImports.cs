@@ -65,7 +65,7 @@ public sealed class LeadImports(CallviaDbContext db, TenantContext tenant, LeadI
             import = new LeadImport { CampaignId = campaignId ?? throw new ImportInputException(400, "campaignId is required."), CreatedBy = createdBy };
         }
         await FindCampaignAsync(import.CampaignId, ct);
-        var region = await db.Clients.Where(c => c.Id == tenant.ClientId).Select(c => c.DefaultRegion).SingleAsync(ct);
+        var region = await db.ClientRegionAsync(ct);
 
         var source = await ImportSource.OpenAsync(body, Options.MaxBytes, ct);
 

@@ -1,0 +1,18 @@
+using Callvia.Core.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Callvia.Core.Tenancy;
+
+/// <summary>
+/// The one lookup of the scope's client's default region (ISO 3166, for phone numbers written without a country
+/// code): imports, single leads, suppressions, bookings and inbound texts all read it here. "US" outside a client.
+/// </summary>
+public static class ClientRegion
+{
+    public const string Fallback = "US";
+
+    public static async Task<string> ClientRegionAsync(this CallviaDbContext db, CancellationToken ct = default) =>
+        db.Tenant.ClientId is { } id
+            ? await db.Clients.Where(c => c.Id == id).Select(c => c.DefaultRegion).FirstOrDefaultAsync(ct) ?? Fallback
+            : Fallback;
+}
