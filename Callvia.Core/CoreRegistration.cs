@@ -19,14 +19,17 @@ public static class CoreRegistration
     public const string RedisConnectionName = "cache";
 
     /// <summary>
-    /// Data (PostgreSQL through the app role, with tenant isolation), Redis, tenancy, health checks of
-    /// both (tagged "ready" for <c>/health</c>) and Data Protection keys shared by every service.
+    /// Data (PostgreSQL through the app role, with tenant isolation), Redis, tenancy, and Data Protection keys shared by
+    /// every service. PostgreSQL and Redis through Aspire's client integrations (their health checks, for
+    /// <c>/health</c>, and their telemetry, only when a collector is configured).
     /// </summary>
     public static IHostApplicationBuilder AddCallviaCore(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        var dbConnection = Required(builder.Configuration, DatabaseConnectionName);
-        var redisConnection = Required(builder.Configuration, RedisConnectionName);
+        Required(builder.Configuration, DatabaseConnectionName);
+        Required(builder.Configuration, RedisConnectionName);
+        // without a collector nothing is recorded (ServiceDefaults): the integrations' tracing and metrics stay off too
+        var telemetry = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
 
         services.AddOptions<TenancyOptions>().Bind(builder.Configuration.GetSection(TenancyOptions.Section));
         services.AddOptions<ActAsOptions>();
@@ -65,21 +68,25 @@ public static class CoreRegistration
         services.AddOptions<Leads.Import.LeadImportOptions>().Bind(builder.Configuration.GetSection(Leads.Import.LeadImportOptions.Section));
         services.AddOptions<Seeding.DemoSeedOptions>().Bind(builder.Configuration.GetSection(Seeding.DemoSeedOptions.Section));
 
-        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(dbConnection) { Name = DatabaseConnectionName }.Build());
+        // the data source (Aspire.Npgsql: health check, tracing, metrics); the DbContext is registered here, not pooled
+        // and without a retry strategy (the code runs its own transactions), with the tenant interceptor, then enriched
+        builder.AddNpgsqlDataSource(DatabaseConnectionName, s =>
+        {
+            s.DisableTracing = !telemetry;
+            s.DisableMetrics = !telemetry;
+        }, b => b.Name = DatabaseConnectionName);
         services.AddDbContext<CallviaDbContext>((sp, options) => options
             .UseCallviaNpgsql(sp.GetRequiredService<NpgsqlDataSource>())
             .AddInterceptors(sp.GetRequiredService<TenantConnectionInterceptor>()));
-
-        services.AddSingleton<IConnectionMultiplexer>(_ =>
+        builder.EnrichNpgsqlDbContext<CallviaDbContext>(s =>
         {
-            var options = ConfigurationOptions.Parse(redisConnection);
-            options.AbortOnConnectFail = false;
-            return ConnectionMultiplexer.Connect(options);
+            s.DisableRetry = true;
+            s.DisableHealthChecks = true; // the data source's check covers the same server
+            s.DisableTracing = !telemetry;
+            s.DisableMetrics = !telemetry;
         });
 
-        services.AddHealthChecks()
-            .AddNpgSql(sp => sp.GetRequiredService<NpgsqlDataSource>(), name: "postgresql", tags: [Microsoft.Extensions.Hosting.ServiceDefaultsExtensions.ReadyTag])
-            .AddRedis(sp => sp.GetRequiredService<IConnectionMultiplexer>(), name: "redis", tags: [Microsoft.Extensions.Hosting.ServiceDefaultsExtensions.ReadyTag]);
+        builder.AddRedisClient(RedisConnectionName, s => s.DisableTracing = !telemetry, o => o.AbortOnConnectFail = false);
 
         // One key ring for every service, so the portal's session cookie is readable by the API and
         // the jobs dashboard, and provider secrets encrypted by one service decrypt in another.

@@ -82,7 +82,7 @@ public static class ServiceDefaultsExtensions
     {
         app.MapHealthChecks(HealthPath, new HealthCheckOptions
         {
-            Predicate = r => r.Tags.Contains(ReadyTag) || r.Tags.Contains("live"),
+            Predicate = _ => true, // every check: the process, PostgreSQL and Redis (Aspire's integrations register theirs)
         }).AllowAnonymous();
         app.MapHealthChecks(AlivePath, new HealthCheckOptions
         {
