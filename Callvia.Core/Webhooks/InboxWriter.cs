@@ -34,7 +34,8 @@ public sealed class InboxWriter : IAsyncDisposable, IDisposable
     }
 
     /// <summary>The row's tenant scope: a client, or the agency (a client-less row).</summary>
-    public readonly record struct Row(Guid Id, Guid? ClientId, bool Agency, string Provider, string EventKey, string EventType, string Payload, DateTimeOffset ReceivedAt);
+    public readonly record struct Row(Guid Id, Guid? ClientId, bool Agency, string Provider, string EventKey, string EventType, string Payload, DateTimeOffset ReceivedAt,
+        string? TraceParent = null);
 
     private sealed record Pending(Row Row)
     {
@@ -95,10 +96,10 @@ public sealed class InboxWriter : IAsyncDisposable, IDisposable
 
             var rows = group.Select(p => p.Row).ToArray();
             var insert = new NpgsqlBatchCommand("""
-                INSERT INTO events (id, client_id, provider, provider_event_key, event_type, payload, status, attempts, received_at)
-                SELECT id, client_id, provider, key, type, payload, 'received', 0, received_at
-                FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
-                     AS r(id, client_id, provider, key, type, payload, received_at)
+                INSERT INTO events (id, client_id, provider, provider_event_key, event_type, payload, status, attempts, received_at, trace_parent)
+                SELECT id, client_id, provider, key, type, payload, 'received', 0, received_at, trace_parent
+                FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[])
+                     AS r(id, client_id, provider, key, type, payload, received_at, trace_parent)
                 ON CONFLICT (provider, provider_event_key) DO NOTHING
                 RETURNING id
                 """);
@@ -109,6 +110,7 @@ public sealed class InboxWriter : IAsyncDisposable, IDisposable
             insert.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.EventType).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
             insert.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Payload).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
             insert.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.ReceivedAt).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+            insert.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.TraceParent).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
             command.BatchCommands.Add(insert);
         }
         var stored = new HashSet<Guid>();

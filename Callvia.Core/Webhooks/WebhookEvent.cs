@@ -22,4 +22,9 @@ public class WebhookEvent : IOptionallyTenantOwned
     public string? Error { get; set; }
     public DateTimeOffset ReceivedAt { get; set; }
     public DateTimeOffset? ProcessedAt { get; set; }
+    /// <summary>
+    /// The W3C trace context of the request that delivered it (when telemetry is on), so that its processing in the
+    /// jobs service continues that trace: request → inbox → job → effect in one trace.
+    /// </summary>
+    public string? TraceParent { get; set; }
 }

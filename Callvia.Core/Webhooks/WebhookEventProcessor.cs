@@ -34,6 +34,9 @@ public sealed class WebhookEventProcessor(CallviaDbContext db, RetellCallEvents 
             if (ev is null || ev.Status is EventStatus.Processed or EventStatus.Ignored or EventStatus.Failed)
                 return false;
             (clientId, provider, eventType) = (ev.ClientId, ev.Provider, ev.EventType);
+            // the trace of the request that delivered it goes on here: request → inbox → job → effect
+            using var activity = CallviaTelemetry.StartContinuing($"webhook.process {ev.Provider} {ev.EventType}", ev.TraceParent);
+            activity?.SetTag("callvia.event.id", ev.Id).SetTag("callvia.event.provider", ev.Provider).SetTag("callvia.client.id", ev.ClientId);
             if (!await ApplyAsync(ev, ct))
                 return false;
             ev.Status = EventStatus.Processed;

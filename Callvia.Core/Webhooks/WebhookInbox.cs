@@ -20,7 +20,9 @@ public sealed class WebhookInbox(InboxWriter writer, TenantContext tenant, TimeP
         // in the agency scope (an event no client could be found for) the row has no client
         var id = Guid.CreateVersion7();
         var stored = await writer.WriteAsync(
-            new InboxWriter.Row(id, tenant.ClientId, tenant.IsAgency, provider, eventKey, eventType, payload, clock.GetUtcNow()), ct);
+            new InboxWriter.Row(id, tenant.ClientId, tenant.IsAgency, provider, eventKey, eventType, payload, clock.GetUtcNow(),
+                // the delivering request's trace, when there is one (telemetry on): its processing continues it
+                System.Diagnostics.Activity.Current?.Id is { Length: <= 64 } trace && System.Diagnostics.Activity.Current.IdFormat == System.Diagnostics.ActivityIdFormat.W3C ? trace : null), ct);
         return stored ? id : null;
     }
 }

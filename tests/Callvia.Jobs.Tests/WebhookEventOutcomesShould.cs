@@ -160,6 +160,39 @@ public sealed class WebhookEventOutcomesShould(JobsFixture fixture)
         Assert.Equal("Agent: hi\uFFFD there \uFFFD!", await fixture.TextAsync($"SELECT transcript FROM call_logs WHERE provider_call_id = '{callId}'"));
     }
 
+    [Fact]
+    public async Task Continue_the_delivering_requests_trace_when_the_event_is_processed()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        var processed = new List<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = s => s.Name == "Callvia",
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a => { lock (processed) processed.Add(a); },
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        var callId = "call_" + Guid.NewGuid().ToString("N");
+
+        // the webhook request, as ASP.NET Core traces it when telemetry is on
+        Guid id;
+        string traceId;
+        using (var request = new System.Diagnostics.Activity("POST /api/webhooks/retell").SetIdFormat(System.Diagnostics.ActivityIdFormat.W3C).Start())
+        {
+            traceId = request.TraceId.ToString();
+            id = (await fixture.InTenantAsync(tenant, sp => sp.GetRequiredService<WebhookInbox>().AcceptAsync("retell", callId + ":call_ended", "call_ended",
+                $"{{\"event\":\"call_ended\",\"call\":{{\"call_id\":\"{callId}\",\"call_status\":\"ended\"}}}}", default)))!.Value;
+            Assert.Equal(request.Id, await fixture.TextAsync($"SELECT trace_parent FROM events WHERE id = '{id}'"));
+        }
+        // later, in the jobs service, outside that request
+        Assert.Null(System.Diagnostics.Activity.Current);
+        Assert.True(await fixture.InTenantAsync(tenant, sp => sp.GetRequiredService<WebhookEventProcessor>().ProcessAsync(id, default)));
+
+        var processing = Assert.Single(processed, a => a.GetTagItem("callvia.event.id") is Guid g && g == id);
+        Assert.Equal(traceId, processing.TraceId.ToString());
+        Assert.Equal(System.Diagnostics.ActivityKind.Consumer, processing.Kind);
+    }
+
     private async Task<string> ApplyAsync(TestTenant tenant, string provider, string type, string body) =>
         (await ApplyWithIdAsync(tenant, provider, type, body)).Outcome;
 

@@ -15,6 +15,7 @@ internal sealed class WebhookEventConfiguration : IEntityTypeConfiguration<Webho
         b.Property(e => e.ProviderEventKey).HasMaxLength(255);
         b.Property(e => e.EventType).HasMaxLength(64);
         b.Property(e => e.Error).HasMaxLength(4000);
+        b.Property(e => e.TraceParent).HasMaxLength(64);
         b.HasIndex(e => new { e.Provider, e.ProviderEventKey }).IsUnique();
         b.HasIndex(e => new { e.Status, e.ReceivedAt });
         b.HasIndex(e => new { e.ClientId, e.ReceivedAt });
