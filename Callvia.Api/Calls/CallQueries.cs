@@ -92,7 +92,7 @@ public static class CallQueries
         });
     }
 
-    private static void FlatArguments<TStatus>(FieldBuilder<object, object> field) where TStatus : IGraphType
+    private static void FlatArguments<TStatus>(FieldBuilder<object?, object> field) where TStatus : IGraphType
     {
         field.Argument<IdGraphType>("leadId", a => a.DeprecationReason = Deprecated)
             .Argument<IdGraphType>("campaignId", a => a.DeprecationReason = Deprecated)

@@ -27,7 +27,7 @@ public sealed record LeadUpsert(Lead? Lead, bool Created, List<FieldIssue> Issue
 /// may not collide with another lead of the campaign. All problems are reported together and nothing is written.
 /// The lead's status is not set here: it moves with calls and bookings. Campaign statistics follow by trigger.
 /// </summary>
-public sealed class LeadEditor(CallviaDbContext db, TenantContext tenant, KpiNotifier kpis)
+public sealed class LeadEditor(CallviaDbContext db, KpiNotifier kpis)
 {
     public async Task<LeadUpsert> UpsertAsync(LeadInput input, CancellationToken ct)
     {

@@ -48,10 +48,10 @@ public sealed class BillingQueriesShould(ApiFixture fixture)
         Assert.Equal(3, page1.GetProperty("totalCount").GetInt32());
         Assert.False(page2.GetProperty("pageInfo").GetProperty("hasNextPage").GetBoolean());
         // TestData's milestone invoice is the newest; then March's, then February's
-        Assert.Equal([null, "2026-02", "2026-01"], all.Select(i => i.GetProperty("period").GetString()).ToArray());
-        Assert.Equal(["2000.00", "0.05", "12.34"], all.Select(i => i.GetProperty("amount").GetProperty("amount").GetString()).ToArray());
-        Assert.Equal(["MILESTONE", "USAGE", "USAGE"], all.Select(i => i.GetProperty("kind").GetString()).ToArray());
-        Assert.Equal(["OPEN", "PAID"], all.Skip(1).Select(i => i.GetProperty("status").GetString()).ToArray());
+        Assert.Equal(new string?[] { null, "2026-02", "2026-01" }, all.Select(i => i.GetProperty("period").GetString()).ToArray());
+        Assert.Equal(new string?[] { "2000.00", "0.05", "12.34" }, all.Select(i => i.GetProperty("amount").GetProperty("amount").GetString()).ToArray());
+        Assert.Equal(new string?[] { "MILESTONE", "USAGE", "USAGE" }, all.Select(i => i.GetProperty("kind").GetString()).ToArray());
+        Assert.Equal(new string?[] { "OPEN", "PAID" }, all.Skip(1).Select(i => i.GetProperty("status").GetString()).ToArray());
         Assert.Equal("usd", all[0].GetProperty("amount").GetProperty("currency").GetString());
         Assert.Equal(1, all[0].GetProperty("milestone").GetProperty("number").GetInt32());
 

@@ -65,7 +65,7 @@ public sealed class CampaignMutationsShould(ApiFixture fixture)
 
         var r = await RunAsync(api, token!, Create, new { input = new { name = "x", callWindowStart = "20:00", callWindowEnd = "08:00", maxConcurrentCalls = 0, fromNumber = "not a number" } }, "createCampaign");
         Assert.Equal(JsonValueKind.Null, r.GetProperty("campaign").ValueKind);
-        Assert.Equal(["callWindowEnd", "fromNumber", "maxConcurrentCalls"], r.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString()).Order().ToArray());
+        Assert.Equal(new string?[] { "callWindowEnd", "fromNumber", "maxConcurrentCalls" }, r.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString()).Order().ToArray());
         Assert.All(r.GetProperty("errors").EnumerateArray(), e => Assert.Equal("VALIDATION", e.GetProperty("code").GetString()));
         var blank = await RunAsync(api, token!, Create, new { input = new { name = "  " } }, "createCampaign");
         Assert.Equal("name", blank.GetProperty("errors")[0].GetProperty("field").GetString());

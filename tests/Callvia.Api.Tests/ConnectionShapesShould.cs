@@ -45,7 +45,7 @@ public sealed class ConnectionShapesShould(ApiFixture fixture)
         Assert.Equal(third, second.GetProperty("nodes")[0].GetProperty("id").GetString());
         Assert.Equal(1, first.GetProperty("nodes").EnumerateArray().Sum(n => n.GetProperty("stats").GetProperty("total").GetInt32())); // TestData's lead
         var drafts = (await DataAsync(api, token, page, new { status = "DRAFT" })).GetProperty("campaigns");
-        Assert.Equal([third], drafts.GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("id").GetString()).ToArray());
+        Assert.Equal(new string?[] { third }, drafts.GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("id").GetString()).ToArray());
     }
 
     [Fact]
@@ -88,6 +88,6 @@ public sealed class ConnectionShapesShould(ApiFixture fixture)
         var schema = await DataAsync(api, token, "{ __type(name: \"Query\") { fields { name args(includeDeprecated: true) { name isDeprecated } } } }");
         var calls = schema.GetProperty("__type").GetProperty("fields").EnumerateArray().Single(f => f.GetProperty("name").GetString() == "calls");
         var deprecated = calls.GetProperty("args").EnumerateArray().Where(a => a.GetProperty("isDeprecated").GetBoolean()).Select(a => a.GetProperty("name").GetString()).Order().ToArray();
-        Assert.Equal(["campaignId", "from", "leadId", "status", "to"], deprecated);
+        Assert.Equal(new string?[] { "campaignId", "from", "leadId", "status", "to" }, deprecated);
     }
 }

@@ -31,7 +31,7 @@ public sealed class ViewerAndUsersShould(ApiFixture fixture)
         var app = Data(byApp, "me");
         Assert.Equal("PARTNER_APP", app.GetProperty("kind").GetString());
         Assert.Equal(a.PartnerClientId, app.GetProperty("clientId").GetString());
-        Assert.Equal(["partner"], app.GetProperty("roles").EnumerateArray().Select(r => r.GetString()).ToArray());
+        Assert.Equal(new string?[] { "partner" }, app.GetProperty("roles").EnumerateArray().Select(r => r.GetString()).ToArray());
         Assert.Equal(a.Slug, app.GetProperty("client").GetProperty("slug").GetString());
         Assert.Equal(JsonValueKind.Null, app.GetProperty("email").ValueKind);
     }
@@ -51,7 +51,7 @@ public sealed class ViewerAndUsersShould(ApiFixture fixture)
         Assert.Equal(HttpStatusCode.OK, status);
         var users = Data(body, "users").EnumerateArray().ToList();
         Assert.Equal(new[] { a.AdminEmail, plain }.Order(), users.Select(u => u.GetProperty("email").GetString()).Order());
-        Assert.Equal(["client_user"], users.Single(u => u.GetProperty("email").GetString() == plain).GetProperty("roles").EnumerateArray().Select(r => r.GetString()).ToArray());
+        Assert.Equal(new string?[] { "client_user" }, users.Single(u => u.GetProperty("email").GetString() == plain).GetProperty("roles").EnumerateArray().Select(r => r.GetString()).ToArray());
         var text = body.ToString();
         Assert.DoesNotContain(TestData.AgencyAdminEmail, text); // agency admins are visible to sign-in, not listed as the client's
         Assert.DoesNotContain(b.Slug, text);
@@ -73,7 +73,7 @@ public sealed class ViewerAndUsersShould(ApiFixture fixture)
 
         var byUserId = Data((await session.GraphQLAsync(Node, new { id = user.GetProperty("id").GetString() })).Body, "node");
         Assert.Equal(("User", plain), (byUserId.GetProperty("__typename").GetString(), byUserId.GetProperty("email").GetString()));
-        Assert.Equal(["client_user"], byUserId.GetProperty("roles").EnumerateArray().Select(r => r.GetString()).ToArray());
+        Assert.Equal(new string?[] { "client_user" }, byUserId.GetProperty("roles").EnumerateArray().Select(r => r.GetString()).ToArray());
         var byAppId = Data((await session.GraphQLAsync(Node, new { id = app.GetProperty("id").GetString() })).Body, "node");
         Assert.Equal(("PartnerApp", a.PartnerClientId), (byAppId.GetProperty("__typename").GetString(), byAppId.GetProperty("clientId").GetString()));
 

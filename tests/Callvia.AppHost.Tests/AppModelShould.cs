@@ -123,8 +123,12 @@ public sealed class AppModelShould
         return args.ToArray();
     }
 
+    // Known shortcut: Aspire 13.6 marks this obsolete in favour of ExecutionConfigurationBuilder; it still evaluates
+    // the environment as the manifest publisher does, which is what these assertions need.
+#pragma warning disable CS0618
     private static async Task<Dictionary<string, string>> EnvAsync(IResourceWithEnvironment resource) =>
         (await resource.GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Publish)).ToDictionary();
+#pragma warning restore CS0618
 
     private static string[] Waits(IResource resource, WaitType type) =>
         resource.Annotations.OfType<WaitAnnotation>().Where(w => w.WaitType == type).Select(w => w.Resource.Name).ToArray();

@@ -30,8 +30,8 @@ public sealed class TestServers : IAsyncDisposable
         if (!string.IsNullOrEmpty(pg) && !string.IsNullOrEmpty(redis))
             return new TestServers(pg, redis);
 
-        var pgContainer = new PostgreSqlBuilder().WithImage("postgres:15").Build();
-        var redisContainer = new RedisBuilder().WithImage("redis:7").Build();
+        var pgContainer = new PostgreSqlBuilder("postgres:15").Build();
+        var redisContainer = new RedisBuilder("redis:7").Build();
         await Task.WhenAll(pgContainer.StartAsync(), redisContainer.StartAsync());
         return new TestServers(pgContainer.GetConnectionString(), redisContainer.GetConnectionString(), pgContainer, redisContainer);
     }

@@ -100,7 +100,7 @@ namespace Callvia.Core.Data.Migrations
         // the first set of rows (the old rows of an update or a delete); an update adds the new rows.
         private sealed record Rollup(string Table, string Key, string Values, string Sum, string Having, string Select);
 
-        private static string Upsert(Rollup r, string rows, string sign, string? plus = null)
+        private static string Upsert(Rollup r, string rows, string sign, string plus = null)
         {
             var delta = string.Format(r.Select, rows, sign) + (plus is null ? "" : " UNION ALL " + string.Format(r.Select, plus, ""));
             return $"INSERT INTO {r.Table} ({r.Key}, {r.Values}) SELECT {r.Key}, {r.Sum} FROM ({delta}) d " +

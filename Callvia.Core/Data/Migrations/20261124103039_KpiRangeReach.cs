@@ -63,7 +63,7 @@ namespace Callvia.Core.Data.Migrations
 
         // The changed leads' calls after the statement (call_logs now) and before it (call_logs now, with the statement's
         // rows replaced by their old versions): the difference of their pairs is the change.
-        private static string Change(string changed, string? oldRows, string? newRows) =>
+        private static string Change(string changed, string oldRows, string newRows) =>
             $"WITH changed AS ({changed}), " +
             "now_rows AS (SELECT k.* FROM call_logs k JOIN changed x ON x.lead_id = k.lead_id), " +
             "before_rows AS (SELECT k.client_id, k.lead_id, k.campaign_id, k.created_at, k.started_at, k.duration_seconds FROM now_rows k" +
