@@ -22,7 +22,9 @@ check() { # check NAME COMMAND...: one smoke assertion, counted with the tests
 RUNCMD_PG_PORT=55462; RUNCMD_REDIS_PORT=56409
 
 cleanup() {
-  [ -d "$DATA/runcmd" ] && { pkill -INT -f "$DATA/runcmd/apphost" 2>/dev/null; stop_redis "$RUNCMD_REDIS_PORT"; stop_postgres "$DATA/runcmd/apphost"; }
+  # the run-command check's job (its own process group), if it is still running, then what it may have left
+  [ -n "${runpid:-}" ] && kill -INT -- "-$runpid" 2>/dev/null && sleep 5
+  [ -d "$DATA/runcmd" ] && { stop_redis "$RUNCMD_REDIS_PORT"; stop_postgres "$DATA/runcmd/apphost"; }
   stop_redis "$REDIS_PORT"
   stop_postgres "$DATA"
   rm -rf "$DATA"

@@ -52,10 +52,9 @@ public sealed class WebhookEventProcessor(CallviaDbContext db, RetellCallEvents 
             db.ChangeTracker.Clear();
             var poison = e is PoisonEventException;
             var reason = poison ? e.Message : $"{e.GetType().Name}: {Innermost(e).Message}";
-            var failed = await RecordFailureAsync(eventId, reason, poison);
-            if (failed)
+            if (await RecordFailureAsync(eventId, reason, poison) is { } failedProvider)
             {
-                metrics.Failed(provider: await db.Events.Where(x => x.Id == eventId).Select(x => x.Provider).SingleAsync(CancellationToken.None));
+                metrics.Failed(failedProvider);
                 logger.LogWarning(e, "Webhook event {EventId} failed for good: {Reason}", eventId, reason);
                 return false;
             }
@@ -112,17 +111,17 @@ public sealed class WebhookEventProcessor(CallviaDbContext db, RetellCallEvents 
         }
     }
 
-    /// <summary>Counts the attempt and keeps the error; true when the event is now failed for good.</summary>
-    private async Task<bool> RecordFailureAsync(Guid eventId, string reason, bool poison)
+    /// <summary>Counts the attempt and keeps the error; the event's provider when it is now failed for good, else null.</summary>
+    private async Task<string?> RecordFailureAsync(Guid eventId, string reason, bool poison)
     {
         var error = reason.Length > 2000 ? reason[..2000] : reason;
         var rows = await db.Database.SqlQuery<string>($"""
             UPDATE events SET attempts = attempts + 1, error = {error},
               status = CASE WHEN {poison} OR attempts + 1 >= {MaxAttempts} THEN 'failed' ELSE status END
             WHERE id = {eventId} AND status NOT IN ('processed', 'ignored', 'failed')
-            RETURNING status::text AS "Value"
+            RETURNING CASE WHEN status = 'failed' THEN provider END AS "Value"
             """).ToListAsync(CancellationToken.None);
-        return rows is ["failed"];
+        return rows is [{ } provider] ? provider : null;
     }
 
     private static Exception Innermost(Exception e) => e.InnerException is { } inner ? Innermost(inner) : e;

@@ -11,20 +11,22 @@ namespace Callvia.Core.Webhooks;
 /// </summary>
 public sealed class WebhookMetrics
 {
-    private static readonly Meter Meter = new("Callvia");
-    private static readonly Counter<long> FailedCounter = Meter.CreateCounter<long>("callvia.webhooks.events.failed", description: "Webhook events that ended failed.");
+    private readonly Counter<long> _failedCounter;
     private long _failed, _stuck;
 
-    public WebhookMetrics()
+    /// <param name="meters">The host's meter factory: each host (and each test host) owns its instruments.</param>
+    public WebhookMetrics(IMeterFactory meters)
     {
-        Meter.CreateObservableGauge("callvia.webhooks.events.unresolved", () => new[]
+        var meter = meters.Create("Callvia");
+        _failedCounter = meter.CreateCounter<long>("callvia.webhooks.events.failed", description: "Webhook events that ended failed.");
+        meter.CreateObservableGauge("callvia.webhooks.events.unresolved", () => new[]
         {
             new Measurement<long>(Interlocked.Read(ref _failed), new KeyValuePair<string, object?>("state", "failed")),
             new Measurement<long>(Interlocked.Read(ref _stuck), new KeyValuePair<string, object?>("state", "stuck")),
         }, description: "Webhook events failed and not replayed, and events unprocessed 5 minutes after they came.");
     }
 
-    public void Failed(string provider) => FailedCounter.Add(1, new KeyValuePair<string, object?>("provider", provider));
+    public void Failed(string provider) => _failedCounter.Add(1, new KeyValuePair<string, object?>("provider", provider));
 
     public (long Failed, long Stuck) Unresolved => (Interlocked.Read(ref _failed), Interlocked.Read(ref _stuck));
 
