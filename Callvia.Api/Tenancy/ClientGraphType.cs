@@ -42,7 +42,7 @@ public sealed class ClientGraphType : ObjectGraphType<Client>
                 if (Callers.Tenant(c).ClientId != c.Source.Id) return null;
                 var set = (await c.RequestServices!.GetRequiredService<ProviderSecrets>().ListAsync(c.CancellationToken))
                     .ToDictionary(s => s.Provider, s => s.UpdatedAt);
-                return ProviderSecrets.Providers.Order()
+                return WebhookProviders.ClientSecrets
                     .Select(p => new ProviderSecretStatus(p, set.ContainsKey(p), set.TryGetValue(p, out var at) ? at : null)).ToList();
             });
     }

@@ -49,7 +49,7 @@ public sealed class ProviderSecretsInputType : InputObjectGraphType
     {
         Name = "ProviderSecretsInput";
         Description = "Each provider's webhook/API secret: a value (8–1000 characters) sets it, an empty string removes it, absent or null leaves it.";
-        foreach (var provider in ProviderSecrets.Providers.Order()) Field<StringGraphType>(provider);
+        foreach (var provider in WebhookProviders.ClientSecrets) Field<StringGraphType>(provider);
     }
 }
 

@@ -20,8 +20,8 @@ public static class ProviderSecretsApi
             TypedResults.Ok((await secrets.ListAsync(http.RequestAborted)).Select(s => new { provider = s.Provider, updatedAt = s.UpdatedAt })));
         group.MapPut("/{provider}", async (string provider, SecretBody? body, ProviderSecrets secrets, HttpContext http) =>
         {
-            if (!ProviderSecrets.Providers.Contains(provider))
-                return ApiProblems.Of(404, $"Unknown provider '{provider}': one of {string.Join(", ", ProviderSecrets.Providers)}.");
+            if (!WebhookProviders.ClientSecrets.Contains(provider))
+                return ApiProblems.Of(404, $"Unknown provider '{provider}': one of {string.Join(", ", WebhookProviders.ClientSecrets)}.");
             if (body?.Secret is not { } secret)
                 return ApiProblems.Of(400, $"secret is required ({ProviderSecrets.MinLength} to {ProviderSecrets.MaxLength} characters).");
             if (ProviderSecrets.Problem(secret) is { } problem)

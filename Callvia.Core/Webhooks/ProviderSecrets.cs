@@ -16,7 +16,6 @@ public sealed class ProviderSecrets(IServiceProvider services, TenantContext ten
     // resolved on first use only: a webhook whose secret is cached never builds a DbContext
     private CallviaDbContext Db => field ??= services.GetRequiredService<CallviaDbContext>();
 
-    public static readonly IReadOnlySet<string> Providers = new HashSet<string> { "retell", "calcom", "messagebird", "sendgrid" };
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
     private readonly IDataProtector _protector = protection.CreateProtector("Callvia.ProviderSecrets.v1");
 
@@ -36,7 +35,8 @@ public sealed class ProviderSecrets(IServiceProvider services, TenantContext ten
         var issues = new List<Campaigns.FieldIssue>();
         foreach (var (provider, secret) in changes)
         {
-            if (!Providers.Contains(provider)) issues.Add(new(provider, $"Unknown provider '{provider}': one of {string.Join(", ", Providers.Order())}."));
+            if (!WebhookProviders.ClientSecrets.Contains(provider))
+                issues.Add(new(provider, $"Unknown provider '{provider}': one of {string.Join(", ", WebhookProviders.ClientSecrets)}."));
             else if (secret.Length > 0 && Problem(secret) is { } problem) issues.Add(new(provider, problem));
         }
         if (issues.Count > 0) return issues;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Callvia.Core.Calls;
 using Callvia.Core.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -17,7 +16,7 @@ namespace Callvia.Core.Webhooks;
 /// (<see cref="WebhookMetrics"/>), listed for the agency and can be replayed (<see cref="WebhookEventAdmin"/>).
 /// </para>
 /// </summary>
-public sealed class WebhookEventProcessor(CallviaDbContext db, RetellCallEvents retell, Appointments.CalcomBookingEvents calcom, Billing.StripeInvoiceEvents stripe, Tenancy.KpiNotifier kpis, Messaging.InboundSms sms, WebhookMetrics metrics, TimeProvider clock, ILogger<WebhookEventProcessor> logger)
+public sealed class WebhookEventProcessor(CallviaDbContext db, IServiceProvider services, Tenancy.KpiNotifier kpis, WebhookMetrics metrics, TimeProvider clock, ILogger<WebhookEventProcessor> logger)
 {
     /// <summary>Attempts before an event that keeps failing is marked failed (its job and the sweep stop retrying it).</summary>
     public const int MaxAttempts = 5;
@@ -67,36 +66,15 @@ public sealed class WebhookEventProcessor(CallviaDbContext db, RetellCallEvents 
 
     private async Task<bool> ApplyAsync(WebhookEvent ev, CancellationToken ct)
     {
-        using var payload = ParsePayload(ev.Payload);
-        switch (ev.Provider)
+        if (WebhookProviders.Find(ev.Provider) is not { } provider)
         {
-            case "retell":
-                await retell.ApplyAsync(ev.EventType, payload.RootElement, ct);
-                return true;
-            case "calcom":
-                await calcom.ApplyAsync(ev.EventType, payload.RootElement, ct);
-                return true;
-            case "messagebird":
-                await sms.ApplyAsync(payload.RootElement, ct);
-                return true;
-            case "stripe":
-                Stripe.Event stripeEvent;
-                try
-                {
-                    stripeEvent = Billing.StripeInvoiceEvents.Parse(ev.Payload);
-                }
-                catch (Stripe.StripeException e)
-                {
-                    // another API version train: retrying cannot help
-                    throw new PoisonEventException(e.Message + " (the Stripe webhook endpoint must use the SDK's API version)");
-                }
-                await stripe.ApplyAsync(stripeEvent, ct);
-                return true;
-            default:
-                // handled by later parts of the webhook work; left for them, not marked
-                logger.LogDebug("No processor for {Provider} events yet", ev.Provider);
-                return false;
+            // no provider of ours stores such events; left as they are, not marked
+            logger.LogDebug("No processor for {Provider} events", ev.Provider);
+            return false;
         }
+        using var payload = ParsePayload(ev.Payload);
+        await provider.ApplyAsync(ev, payload.RootElement, services, ct);
+        return true;
     }
 
     private static JsonDocument ParsePayload(string payload)

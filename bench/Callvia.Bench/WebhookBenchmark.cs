@@ -1,3 +1,5 @@
+using Callvia.Core.Webhooks.Providers.Calcom;
+using Callvia.Core.Webhooks.Providers.Retell;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -136,8 +138,8 @@ public static class WebhookBenchmark
                 var path = bare ? "/api/webhooks/_bare" : retell ? "/api/webhooks/retell" : "/api/webhooks/calcom";
                 using var request = new HttpRequestMessage(HttpMethod.Post, $"http://{tenant}.localhost:{port}{path}") { Content = new ByteArrayContent(bytes) };
                 request.Content.Headers.ContentType = new("application/json");
-                if (!bare && retell) request.Headers.Add("x-retell-signature", WebhookSignatures.SignRetell(bytes, RetellKey, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
-                if (!bare && !retell) request.Headers.Add("X-Cal-Signature-256", WebhookSignatures.SignCalcom(bytes, CalSecret));
+                if (!bare && retell) request.Headers.Add("x-retell-signature", RetellSignature.Sign(bytes, RetellKey, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+                if (!bare && !retell) request.Headers.Add("X-Cal-Signature-256", CalcomSignature.Sign(bytes, CalSecret));
                 var start = Stopwatch.GetTimestamp();
                 using var response = await http.SendAsync(request);
                 mine.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);

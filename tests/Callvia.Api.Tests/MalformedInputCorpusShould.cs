@@ -1,3 +1,5 @@
+using Callvia.Core.Webhooks.Providers.Calcom;
+using Callvia.Core.Webhooks.Providers.Retell;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -67,9 +69,9 @@ public sealed class MalformedInputCorpusShould(ApiFixture fixture)
             var content = new StringContent(body, Encoding.UTF8, "application/json");
             var bytes = Encoding.UTF8.GetBytes(body);
             if (provider == "retell")
-                content.Headers.Add("x-retell-signature", WebhookSignatures.SignRetell(bytes, RetellKey, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+                content.Headers.Add("x-retell-signature", RetellSignature.Sign(bytes, RetellKey, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
             else
-                content.Headers.Add("X-Cal-Signature-256", WebhookSignatures.SignCalcom(bytes, CalSecret));
+                content.Headers.Add("X-Cal-Signature-256", CalcomSignature.Sign(bytes, CalSecret));
             return Send(anonymous, HttpMethod.Post, "/api/webhooks/" + provider, content, bearer: false);
         }
         Task<(int, string)> Multipart(string contentType, byte[] body, string path) =>

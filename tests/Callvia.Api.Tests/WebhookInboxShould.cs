@@ -1,3 +1,6 @@
+using Callvia.Core.Webhooks.Providers.MessageBird;
+using Callvia.Core.Webhooks.Providers.Calcom;
+using Callvia.Core.Webhooks.Providers.Retell;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -87,9 +90,9 @@ public sealed class WebhookInboxShould(ApiFixture fixture)
         var created = $"{{\"triggerEvent\":\"BOOKING_CREATED\",\"createdAt\":\"2026-01-05T10:00:00.000Z\",\"payload\":{{\"uid\":\"{uid}\",\"startTime\":\"2026-01-06T15:00:00Z\"}}}}";
         var rescheduled = $"{{\"triggerEvent\":\"BOOKING_RESCHEDULED\",\"createdAt\":\"2026-01-05T11:00:00.000Z\",\"payload\":{{\"uid\":\"{uid}-2\",\"rescheduleUid\":\"{uid}\"}}}}";
 
-        Assert.Equal(HttpStatusCode.OK, (await PostCalAsync(api, created, WebhookSignatures.SignCalcom(Encoding.UTF8.GetBytes(created), CalSecret))).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await PostCalAsync(api, created, WebhookSignatures.SignCalcom(Encoding.UTF8.GetBytes(created), CalSecret))).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await PostCalAsync(api, rescheduled, WebhookSignatures.SignCalcom(Encoding.UTF8.GetBytes(rescheduled), CalSecret))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PostCalAsync(api, created, CalcomSignature.Sign(Encoding.UTF8.GetBytes(created), CalSecret))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PostCalAsync(api, created, CalcomSignature.Sign(Encoding.UTF8.GetBytes(created), CalSecret))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PostCalAsync(api, rescheduled, CalcomSignature.Sign(Encoding.UTF8.GetBytes(rescheduled), CalSecret))).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await PostCalAsync(api, created, "no-secret-provided")).StatusCode);
 
         Assert.Equal(1, await fixture.CountAsync($"SELECT count(*) FROM events WHERE provider = 'calcom' AND provider_event_key = 'BOOKING_CREATED:{uid}'"));
@@ -146,7 +149,7 @@ public sealed class WebhookInboxShould(ApiFixture fixture)
     private static Task<HttpResponseMessage> PostRetellAsync(HttpClient api, string body, string key, DateTimeOffset at)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/retell") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Add("x-retell-signature", WebhookSignatures.SignRetell(Encoding.UTF8.GetBytes(body), key, at.ToUnixTimeMilliseconds()));
+        request.Headers.Add("x-retell-signature", RetellSignature.Sign(Encoding.UTF8.GetBytes(body), key, at.ToUnixTimeMilliseconds()));
         return api.SendAsync(request);
     }
 

@@ -1,3 +1,4 @@
+using Callvia.Core.Webhooks.Providers.MessageBird;
 using System.Text;
 using Callvia.Core.Webhooks;
 using Xunit;

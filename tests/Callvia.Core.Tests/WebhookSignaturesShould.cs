@@ -1,3 +1,5 @@
+using Callvia.Core.Webhooks.Providers.Calcom;
+using Callvia.Core.Webhooks.Providers.Retell;
 using System.Text;
 using Callvia.Core.Webhooks;
 using Xunit;
@@ -14,9 +16,9 @@ public sealed class WebhookSignaturesShould
     [Fact]
     public void Accept_the_Retell_vector_within_five_minutes()
     {
-        Assert.True(WebhookSignatures.VerifyRetell(RetellBody, RetellHeader, "key_test_retell", RetellTime));
-        Assert.True(WebhookSignatures.VerifyRetell(RetellBody, RetellHeader, "key_test_retell", RetellTime.AddMinutes(4.9)));
-        Assert.Equal(RetellHeader, WebhookSignatures.SignRetell(RetellBody, "key_test_retell", 1700000000000));
+        Assert.True(RetellSignature.Verify(RetellBody, RetellHeader, "key_test_retell", RetellTime));
+        Assert.True(RetellSignature.Verify(RetellBody, RetellHeader, "key_test_retell", RetellTime.AddMinutes(4.9)));
+        Assert.Equal(RetellHeader, RetellSignature.Sign(RetellBody, "key_test_retell", 1700000000000));
     }
 
     [Theory]
@@ -26,7 +28,7 @@ public sealed class WebhookSignaturesShould
     public void Refuse_Retell_signatures_that_are_stale_or_wrong(double minutes, string key, bool tamper)
     {
         var body = tamper ? [.. RetellBody, (byte)' '] : RetellBody;
-        Assert.False(WebhookSignatures.VerifyRetell(body, RetellHeader, key, RetellTime.AddMinutes(minutes)));
+        Assert.False(RetellSignature.Verify(body, RetellHeader, key, RetellTime.AddMinutes(minutes)));
     }
 
     [Theory]
@@ -36,11 +38,11 @@ public sealed class WebhookSignaturesShould
     [InlineData("v=1700000000000,d=zz")]
     [InlineData("v=1700000000000,d=874a88028c6bc0f31d3bce720f9e5bb56f0c181cd955d04c868f9a94bc90ce0e")]
     public void Refuse_malformed_or_altered_Retell_headers(string? header) =>
-        Assert.False(WebhookSignatures.VerifyRetell(RetellBody, header, "key_test_retell", RetellTime));
+        Assert.False(RetellSignature.Verify(RetellBody, header, "key_test_retell", RetellTime));
 
     [Fact]
     public void Refuse_a_tampered_Retell_body() =>
-        Assert.False(WebhookSignatures.VerifyRetell([.. RetellBody, (byte)' '], RetellHeader, "key_test_retell", RetellTime));
+        Assert.False(RetellSignature.Verify([.. RetellBody, (byte)' '], RetellHeader, "key_test_retell", RetellTime));
 
     private static readonly byte[] CalBody = Encoding.UTF8.GetBytes("{\"triggerEvent\":\"BOOKING_CREATED\",\"createdAt\":\"2026-01-05T10:00:00.000Z\",\"payload\":{\"uid\":\"bk_1\"}}");
     private const string CalSignature = "4c07df5d9f93309f405f99d7dd428b7bf426c28c2d0f0d51d14f32a29b9a367a";
@@ -48,8 +50,8 @@ public sealed class WebhookSignaturesShould
     [Fact]
     public void Accept_the_Calcom_vector()
     {
-        Assert.True(WebhookSignatures.VerifyCalcom(CalBody, CalSignature, "cal_secret_test"));
-        Assert.Equal(CalSignature, WebhookSignatures.SignCalcom(CalBody, "cal_secret_test"));
+        Assert.True(CalcomSignature.Verify(CalBody, CalSignature, "cal_secret_test"));
+        Assert.Equal(CalSignature, CalcomSignature.Sign(CalBody, "cal_secret_test"));
     }
 
     [Theory]
@@ -58,9 +60,9 @@ public sealed class WebhookSignaturesShould
     [InlineData("")]
     [InlineData(null)]
     public void Refuse_Calcom_headers_that_are_not_a_signature(string? header) =>
-        Assert.False(WebhookSignatures.VerifyCalcom(CalBody, header, "cal_secret_test"));
+        Assert.False(CalcomSignature.Verify(CalBody, header, "cal_secret_test"));
 
     [Fact]
     public void Refuse_a_Calcom_signature_made_with_another_secret() =>
-        Assert.False(WebhookSignatures.VerifyCalcom(CalBody, CalSignature, "other_secret"));
+        Assert.False(CalcomSignature.Verify(CalBody, CalSignature, "other_secret"));
 }

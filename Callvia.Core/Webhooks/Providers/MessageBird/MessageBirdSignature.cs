@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.WebUtilities;
 
-namespace Callvia.Core.Webhooks;
+namespace Callvia.Core.Webhooks.Providers.MessageBird;
 
 /// <summary>
 /// MessageBird's <c>MessageBird-Signature-JWT</c> (contract §3): an HS256 JWT signed with the signing key,
