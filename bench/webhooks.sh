@@ -17,6 +17,7 @@ PG_PORT=55462; REDIS_PORT=56409; API_PORT=5195; JOBS_PORT=5196
 
 cleanup() {
   stop_services "$DATA/run"
+  [ -n "${BENCH_KEEP:-}" ] && { echo "==> BENCH_KEEP: PostgreSQL (port $PG_PORT, socket $DATA/sock) and Redis left running"; return; }
   stop_redis "$REDIS_PORT"
   stop_postgres "$DATA"
   rm -rf "$DATA"

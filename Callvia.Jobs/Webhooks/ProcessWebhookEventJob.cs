@@ -8,9 +8,9 @@ using Npgsql;
 namespace Callvia.Jobs.Webhooks;
 
 /// <summary>
-/// Processes a batch of one tenant's stored events (the job carries the tenant), each in its own DI scope
-/// and transaction, so one event's failure leaves the others applied. If any failed, the job fails and
-/// Hangfire retries it; the retry skips what was processed already.
+/// Processes a batch of one tenant's stored events (the job carries the tenant) in one transaction
+/// (<see cref="WebhookEventProcessor.ProcessBatchAsync"/>); one event's failure leaves the others applied. If any
+/// failed, the job fails and Hangfire retries it; the retry skips what was processed already.
 /// </summary>
 public sealed class ProcessWebhookEventJob(IServiceScopeFactory scopes, TenantContext jobTenant, ILogger<ProcessWebhookEventJob> logger)
 {
@@ -21,21 +21,11 @@ public sealed class ProcessWebhookEventJob(IServiceScopeFactory scopes, TenantCo
     public async Task RunAsync(Guid[] eventIds, CancellationToken ct)
     {
         var tenant = jobTenant.Tenant ?? throw new InvalidOperationException("Webhook events are processed in their tenant.");
-        List<Exception>? failures = null;
-        foreach (var eventId in eventIds)
-        {
-            await using var scope = scopes.CreateTenantScope(tenant);
-            try
-            {
-                await scope.ServiceProvider.GetRequiredService<WebhookEventProcessor>().ProcessAsync(eventId, ct);
-            }
-            catch (Exception e) when (!ct.IsCancellationRequested)
-            {
-                logger.LogWarning(e, "Processing webhook event {EventId} failed; the job will be retried", eventId);
-                (failures ??= []).Add(e);
-            }
-        }
-        if (failures is not null)
+        await using var scope = scopes.CreateTenantScope(tenant);
+        var failures = await scope.ServiceProvider.GetRequiredService<WebhookEventProcessor>().ProcessBatchAsync(eventIds, ct);
+        foreach (var e in failures)
+            logger.LogWarning(e, "Processing a webhook event failed; the job will be retried");
+        if (failures.Count > 0)
             throw new AggregateException($"{failures.Count} of {eventIds.Length} webhook events failed.", failures);
     }
 

@@ -17,6 +17,8 @@ internal sealed class AppointmentConfiguration : IEntityTypeConfiguration<Appoin
         b.Property(a => a.ProviderBookingUid).HasMaxLength(128);
         b.HasIndex(a => a.ProviderBookingUid).IsUnique();
         b.Property(a => a.RescheduledFromUid).HasMaxLength(128);
+        // a booking's reschedules (each Cal.com event walks its reschedule chain): without it, a scan per event
+        b.HasIndex(a => a.RescheduledFromUid).HasFilter("rescheduled_from_uid IS NOT NULL");
         b.Property(a => a.Title).HasMaxLength(300);
         b.Property(a => a.AttendeeName).HasMaxLength(200);
         b.Property(a => a.AttendeeEmail).HasMaxLength(254);

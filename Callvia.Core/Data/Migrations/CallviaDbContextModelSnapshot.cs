@@ -147,6 +147,10 @@ namespace Callvia.Core.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_appointments_provider_booking_uid");
 
+                    b.HasIndex("RescheduledFromUid")
+                        .HasDatabaseName("ix_appointments_rescheduled_from_uid")
+                        .HasFilter("rescheduled_from_uid IS NOT NULL");
+
                     b.HasIndex("ClientId", "CampaignId")
                         .HasDatabaseName("ix_appointments_client_id_campaign_id");
 
