@@ -8,6 +8,7 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
+#pragma warning disable IDE0130 // the Aspire convention: service defaults extend Microsoft.Extensions.Hosting, where builders look for them
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
