@@ -187,4 +187,22 @@ public sealed class MessageBirdInboxShould(ApiFixture fixture)
         Assert.Equal(HttpStatusCode.Unauthorized, (await api.SendAsync(unsigned)).StatusCode);
         Assert.Equal(1, await fixture.CountAsync($"SELECT count(*) FROM events WHERE provider = 'messagebird' AND client_id = '{tenant.Id}'"));
     }
+
+    [Fact]
+    public async Task Refuse_a_signed_message_whose_id_the_database_cannot_store_with_a_400_naming_it()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        await fixture.InTenantAsync(tenant, async sp => { await sp.GetRequiredService<ProviderSecrets>().SetAsync("messagebird", SigningKey, default); return true; });
+        using var api = fixture.Api.CreateClient(tenant.Slug);
+        var body = "originator=12025550101&payload=hi&id=a%00b";
+        var url = new Uri(api.BaseAddress!, "/api/webhooks/messagebird").ToString();
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/messagebird") { Content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded") };
+        request.Headers.Add("MessageBird-Signature-JWT", MessageBirdSignature.Sign(SigningKey, url, Encoding.UTF8.GetBytes(body), DateTimeOffset.UtcNow));
+
+        var response = await api.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("'id'", await response.Content.ReadAsStringAsync());
+        Assert.Equal(0, await fixture.CountAsync($"SELECT count(*) FROM events WHERE provider = 'messagebird' AND client_id = '{tenant.Id}'"));
+    }
 }

@@ -45,6 +45,9 @@ public sealed class MessageBirdWebhook : IWebhookProvider
             originator, recipient = fields.GetValueOrDefault("recipient"), payload = message ?? "", id = fields.GetValueOrDefault("id"), raw = request.Text,
         });
         var query = request.Url.IndexOf('?') is var q and >= 0 ? request.Url[q..] : "";
+        // the other fields are stored JSON-escaped; the id becomes the idempotency key as it is
+        if (Validation.TextInput.Problem("The message's 'id'", fields.GetValueOrDefault("id")) is { } problem)
+            return WebhookClassification.Refuse(problem);
         var key = fields.TryGetValue("id", out var id) && id.Length > 0
             ? id
             : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(query + "\n" + request.Text)));
