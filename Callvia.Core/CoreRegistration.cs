@@ -1,6 +1,5 @@
 using Callvia.Core.Data;
 using Callvia.Core.Tenancy;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -32,19 +31,16 @@ public static class CoreRegistration
         var telemetry = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
 
         services.AddOptions<TenancyOptions>().Bind(builder.Configuration.GetSection(TenancyOptions.Section));
-        services.AddOptions<ActAsOptions>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddMemoryCache();
-        services.AddHttpContextAccessor();
+        services.TryAddSingleton<Auditing.IAuditCaller>(Auditing.SystemCaller.Instance);
 
         services.AddScoped<TenantContext>();
         services.AddScoped<TenantConnectionInterceptor>();
         services.AddSingleton<TenantStore>();
         services.AddSingleton<AgencyAccess>();
         services.AddSingleton<KpiNotifier>();
-        services.AddScoped<IAuthorizationHandler, SameTenantHandler>();
         services.AddScoped<Identity.PartnerApps>();
-        services.AddScoped<Identity.TenantSignIn>();
         services.AddScoped<Seeding.DemoSeeder>();
         services.AddScoped<Leads.Import.LeadImporter>();
         services.AddScoped<Webhooks.ProviderSecrets>();

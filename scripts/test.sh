@@ -47,7 +47,7 @@ export CALLVIA_TEST_REDIS="127.0.0.1:$REDIS_PORT"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
 echo "==> building"
-dotnet build "$ROOT/Callvia.Ci.slnf" -c Release -nologo -v quiet -clp:ErrorsOnly
+dotnet build "$ROOT/Callvia.sln" -c Release -nologo -v quiet -clp:ErrorsOnly
 set +e
 
 # The services as they are deployed (migrations with demo data, the three services, from outside: health, a partner
@@ -79,7 +79,7 @@ check "Ctrl-C through a pipe stops the services" bash -c '! curl -s -o /dev/null
 check "Ctrl-C through a pipe stops the AppHost and its dashboard" bash -c '! curl -s -o /dev/null http://127.0.0.1:5198/'
 
 echo "==> tests"
-dotnet test "$ROOT/Callvia.Ci.slnf" -c Release --no-build --logger trx --results-directory "$RESULTS" -- RunConfiguration.TreatNoTestsAsError=true
+dotnet test "$ROOT/Callvia.sln" -c Release --no-build --logger trx --results-directory "$RESULTS" -- RunConfiguration.TreatNoTestsAsError=true
 status=$?
 
 # Count from the TRX files (one per test project), not from dotnet test's own summary.

@@ -1,5 +1,5 @@
 using Callvia.Core.Validation;
-using Callvia.Core.Web;
+using Callvia.Web;
 using System.Text.Json;
 using Callvia.Api.GraphQL;
 using Callvia.Core.Appointments;

@@ -1,3 +1,5 @@
+using Callvia.Web.Identity;
+using Callvia.Web.Tenancy;
 using System.Security.Cryptography;
 using Callvia.Core.Identity;
 using Callvia.Core.Tenancy;

@@ -1,4 +1,4 @@
-using Callvia.Core.Web;
+using Callvia.Web;
 using System.Security.Claims;
 using Callvia.Core.Identity;
 using Microsoft.AspNetCore.Authentication;

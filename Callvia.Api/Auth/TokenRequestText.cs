@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Callvia.Core.Validation;
-using Callvia.Core.Web;
+using Callvia.Web;
 
 namespace Callvia.Api.Auth;
 

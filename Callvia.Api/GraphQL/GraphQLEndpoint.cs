@@ -1,4 +1,4 @@
-using Callvia.Core.Web;
+using Callvia.Web;
 using System.Net;
 using Callvia.Api.Auth;
 using GraphQL;
@@ -94,7 +94,7 @@ public static class GraphQLEndpoint
             return;
         }
         var auth = await http.RequestServices.GetRequiredService<IAuthorizationService>()
-            .AuthorizeAsync(await AuthenticateAsync(http), null, new Core.Tenancy.SameTenantRequirement());
+            .AuthorizeAsync(await AuthenticateAsync(http), null, new Web.Tenancy.SameTenantRequirement());
         if (!auth.Succeeded)
         {
             var signedIn = http.User.Identity?.IsAuthenticated == true;
@@ -117,8 +117,8 @@ public static class GraphQLEndpoint
         }
 
         // an agency principal acting inside this client: who, which client, which operation
-        if (Core.Tenancy.AgencyActAs.IsActing(http))
-            await Core.Tenancy.AgencyActAs.AuditAsync(http, "graphql " + Describe(request), http.RequestAborted);
+        if (Web.Tenancy.AgencyActAs.IsActing(http))
+            await Web.Tenancy.AgencyActAs.AuditAsync(http, "graphql " + Describe(request), http.RequestAborted);
 
         // one connection for the whole operation: the tenant settings are written once, not before every resolver's query
         var db = http.RequestServices.GetRequiredService<Core.Data.CallviaDbContext>().Database;

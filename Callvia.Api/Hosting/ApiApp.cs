@@ -1,3 +1,4 @@
+using Callvia.Web.Tenancy;
 using Callvia.Api.Appointments;
 using Callvia.Api.Auth;
 using Callvia.Api.GraphQL;
@@ -7,7 +8,7 @@ using Callvia.Api.Tenancy;
 using Callvia.Api.Webhooks;
 using Callvia.Core;
 using Callvia.Core.Tenancy;
-using Callvia.Core.Web;
+using Callvia.Web;
 
 namespace Callvia.Api.Hosting;
 

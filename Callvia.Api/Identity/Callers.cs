@@ -1,3 +1,4 @@
+using Callvia.Web.Tenancy;
 using Callvia.Core.Identity;
 using Callvia.Core.Tenancy;
 using GraphQL;

@@ -1,3 +1,4 @@
+using Callvia.Web.Tenancy;
 using System.Security.Claims;
 using Callvia.Api.GraphQL;
 using Callvia.Api.Leads;
@@ -91,7 +92,7 @@ public static class IdentityFields
                 {
                     revoked = await ctx.RequestServices!.GetRequiredService<PartnerApps>().RevokeAsync(id, ctx.CancellationToken);
                     if (revoked is not null)
-                        await Audit.WriteAsync(Db(ctx), ctx.RequestServices!.GetRequiredService<IHttpContextAccessor>().HttpContext, Clock(ctx),
+                        await Audit.WriteAsync(Db(ctx), ctx.RequestServices!.GetRequiredService<IAuditCaller>(), Clock(ctx),
                             "partner_app.revoke", clientId, $"{revoked.ClientId}", ct: ctx.CancellationToken);
                 }
                 else
@@ -110,7 +111,7 @@ public static class IdentityFields
     {
         var result = await ctx.RequestServices!.GetRequiredService<PartnerApps>().CreateAsync(name, client.Slug, client.Id, ctx.CancellationToken);
         if (result.Application is { } app)
-            await Audit.WriteAsync(Db(ctx), ctx.RequestServices!.GetRequiredService<IHttpContextAccessor>().HttpContext, Clock(ctx),
+            await Audit.WriteAsync(Db(ctx), ctx.RequestServices!.GetRequiredService<IAuditCaller>(), Clock(ctx),
                 "partner_app.create", client.Id, app.ClientId, ct: ctx.CancellationToken);
         return result;
     }

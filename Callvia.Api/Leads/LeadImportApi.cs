@@ -1,4 +1,4 @@
-using Callvia.Core.Web;
+using Callvia.Web;
 using System.Security.Claims;
 using System.Text;
 using Callvia.Api.Campaigns;

@@ -1,4 +1,4 @@
-using Callvia.Core.Web;
+using Callvia.Web;
 using Callvia.Api.GraphQL;
 using Callvia.Api.Leads;
 using Callvia.Core.Messaging;

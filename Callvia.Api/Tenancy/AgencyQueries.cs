@@ -1,3 +1,4 @@
+using Callvia.Web.Tenancy;
 using Callvia.Api.GraphQL;
 using Callvia.Core.Tenancy;
 using GraphQL;

@@ -1,3 +1,4 @@
+using Callvia.Web.Tenancy;
 using Callvia.Api.GraphQL;
 using Callvia.Api.Identity;
 using Callvia.Api.Leads;
@@ -96,7 +97,7 @@ public static class ClientMutations
                 var issues = await ctx.RequestServices!.GetRequiredService<ProviderSecrets>().SetManyAsync(changes, ctx.CancellationToken);
                 var db = ctx.RequestServices!.GetRequiredService<CallviaDbContext>();
                 if (issues.Count == 0 && changes.Count > 0)
-                    await Audit.WriteAsync(db, ctx.RequestServices!.GetRequiredService<IHttpContextAccessor>().HttpContext,
+                    await Audit.WriteAsync(db, ctx.RequestServices!.GetRequiredService<IAuditCaller>(),
                         ctx.RequestServices!.GetRequiredService<TimeProvider>(), "provider_secrets.set", client.Id,
                         string.Join(", ", changes.OrderBy(c => c.Key).Select(c => c.Value.Length == 0 ? c.Key + " removed" : c.Key + " set")),
                         ct: ctx.CancellationToken);

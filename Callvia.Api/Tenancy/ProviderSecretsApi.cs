@@ -1,4 +1,5 @@
-using Callvia.Core.Web;
+using Callvia.Web.Tenancy;
+using Callvia.Web;
 using Callvia.Core.Identity;
 using Callvia.Core.Tenancy;
 using Callvia.Core.Webhooks;

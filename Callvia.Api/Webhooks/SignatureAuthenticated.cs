@@ -28,7 +28,7 @@ public static class SignatureAuthenticatedExtensions
         {
             branch.UseAuthentication();
             branch.UseAuthorization();
-            Core.Tenancy.AgencyActAs.UseAgencyActAsAudit(branch);
+            Web.Tenancy.AgencyActAs.UseAgencyActAsAudit(branch);
         });
         // WebApplication adds both middlewares at the front of the pipeline itself unless it sees them
         // registered on the main builder; registered in a branch, they must be declared here (these are

@@ -1,4 +1,5 @@
-using Callvia.Core.Web;
+using Callvia.Web.Tenancy;
+using Callvia.Web;
 using System.Buffers;
 using System.Text;
 using Callvia.Core.Tenancy;

@@ -1,15 +1,14 @@
 using System.Security.Claims;
 using Callvia.Core.Data;
-using Microsoft.AspNetCore.Http;
 
 namespace Callvia.Core.Auditing;
 
 /// <summary>Builds audit entries from the current caller; one place for who "the actor" is.</summary>
 public static class Audit
 {
-    public static AuditEntry Entry(HttpContext? http, TimeProvider clock, string action, Guid? clientId, string? detail = null, string? actor = null)
+    public static AuditEntry Entry(IAuditCaller? caller, TimeProvider clock, string action, Guid? clientId, string? detail = null, string? actor = null)
     {
-        var user = http?.User;
+        var user = caller?.User;
         return new AuditEntry
         {
             ClientId = clientId,
@@ -17,15 +16,15 @@ public static class Audit
             Actor = actor ?? user?.FindFirstValue(ClaimTypes.Email) ?? user?.FindFirstValue("sub") ?? user?.Identity?.Name ?? "system",
             Action = action,
             Detail = detail,
-            IpAddress = http?.Connection.RemoteIpAddress?.ToString(),
+            IpAddress = caller?.IpAddress,
             At = clock.GetUtcNow(),
         };
     }
 
-    public static async Task WriteAsync(CallviaDbContext db, HttpContext? http, TimeProvider clock, string action, Guid? clientId,
+    public static async Task WriteAsync(CallviaDbContext db, IAuditCaller? caller, TimeProvider clock, string action, Guid? clientId,
         string? detail = null, string? actor = null, CancellationToken ct = default)
     {
-        db.AuditLog.Add(Entry(http, clock, action, clientId, detail, actor));
+        db.AuditLog.Add(Entry(caller, clock, action, clientId, detail, actor));
         await db.SaveChangesAsync(ct);
     }
 }

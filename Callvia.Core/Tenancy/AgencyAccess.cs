@@ -1,6 +1,5 @@
 using Callvia.Core.Auditing;
 using Callvia.Core.Data;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Callvia.Core.Tenancy;
@@ -10,7 +9,7 @@ namespace Callvia.Core.Tenancy;
 /// scope whose database session sees every client, and writes who did what to <c>audit_log</c> first,
 /// in the same scope. Nothing else can enter the agency scope.
 /// </summary>
-public sealed class AgencyAccess(IServiceScopeFactory scopes, IHttpContextAccessor http, TimeProvider clock)
+public sealed class AgencyAccess(IServiceScopeFactory scopes, IAuditCaller caller, TimeProvider clock)
 {
     public async Task<T> RunAsync<T>(string action, Func<CallviaDbContext, IServiceProvider, Task<T>> work,
         Guid? clientId = null, string? detail = null, string? actor = null, CancellationToken ct = default)
@@ -18,7 +17,7 @@ public sealed class AgencyAccess(IServiceScopeFactory scopes, IHttpContextAccess
         await using var scope = scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<TenantContext>().EnterAgencyScope();
         var db = scope.ServiceProvider.GetRequiredService<CallviaDbContext>();
-        await Audit.WriteAsync(db, http.HttpContext, clock, action, clientId, detail, actor, ct);
+        await Audit.WriteAsync(db, caller, clock, action, clientId, detail, actor, ct);
         db.ChangeTracker.Clear();
         return await work(db, scope.ServiceProvider);
     }

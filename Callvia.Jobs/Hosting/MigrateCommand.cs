@@ -1,3 +1,4 @@
+using Callvia.Web.Identity;
 using Callvia.Core;
 using Callvia.Core.Data;
 using Callvia.Core.Identity;

@@ -1,3 +1,6 @@
+using Callvia.Web.Identity;
+using Callvia.Web;
+using Callvia.Web.Tenancy;
 using Callvia.Core;
 using Callvia.Core.Identity;
 using Callvia.Core.Tenancy;

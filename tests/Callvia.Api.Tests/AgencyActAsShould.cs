@@ -1,3 +1,4 @@
+using Callvia.Web.Tenancy;
 using System.Net;
 using Callvia.Core.Tenancy;
 using Callvia.Testing;

@@ -114,7 +114,7 @@ public sealed class GraphQLIsolationShould(ApiFixture fixture)
         var cookies = new CookieContainer();
         using var portal = fixture.Portal.CreateClient(a.Slug, cookies);
         await portal.SignInAsync(a.AdminEmail, a.Password);
-        var session = cookies.GetCookies(fixture.Portal.HostUri(a.Slug))[Core.Identity.IdentityRegistration.SessionCookieName]!;
+        var session = cookies.GetCookies(fixture.Portal.HostUri(a.Slug))[Web.Identity.IdentityRegistration.SessionCookieName]!;
 
         // a browser would never send it to B's host; copy it there by hand
         var stolen = new CookieContainer();

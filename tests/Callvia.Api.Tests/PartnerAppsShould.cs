@@ -163,7 +163,7 @@ public sealed class PartnerAppsShould(ApiFixture fixture)
         var a = await fixture.CreateTenantAsync();
         using var clientHost = fixture.Api.CreateClient(a.Slug);
         Assert.Equal(HttpStatusCode.Unauthorized, (await clientHost.GraphQLWithAsync("{ client { slug } }", null,
-            new Dictionary<string, string> { [Core.Tenancy.AgencyActAs.Header] = a.Slug }, token)).Status);
+            new Dictionary<string, string> { [Web.Tenancy.AgencyActAs.Header] = a.Slug }, token)).Status);
         // a client's application cannot get a token on the admin host
         Assert.Equal("invalid_client", (await console.RequestTokenAsync(a.PartnerClientId, a.PartnerSecret)).Error);
 

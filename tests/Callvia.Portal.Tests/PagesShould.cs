@@ -1,3 +1,4 @@
+using Callvia.Web.Identity;
 using System.Net;
 using Callvia.Core.Identity;
 using Callvia.Testing;

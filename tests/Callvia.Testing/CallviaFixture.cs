@@ -1,3 +1,4 @@
+using Callvia.Web.Identity;
 using System.Security.Cryptography;
 using Callvia.Core;
 using Callvia.Core.Identity;

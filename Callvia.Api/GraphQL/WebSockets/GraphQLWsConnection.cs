@@ -1,3 +1,4 @@
+using Callvia.Web.Tenancy;
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Security.Claims;
@@ -229,7 +230,7 @@ internal sealed class GraphQLWsConnection(
         var authorization = await http.RequestServices.GetRequiredService<IAuthorizationService>()
             .AuthorizeAsync(user, null, new SameTenantRequirement());
         if (!authorization.Succeeded) return false;
-        await Core.Tenancy.AgencyActAs.AuditAsync(http, "graphql-ws connection_init", http.RequestAborted);
+        await Web.Tenancy.AgencyActAs.AuditAsync(http, "graphql-ws connection_init", http.RequestAborted);
         _user = user;
         return true;
     }

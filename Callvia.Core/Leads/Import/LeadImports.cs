@@ -96,7 +96,7 @@ public sealed class LeadImports(CallviaDbContext db, TenantContext tenant, LeadI
         {
             // the caller's file was refused (bad content, a body cut off or malformed, the client gone): a one-shot import
             // leaves no trace, like a file refused when it is opened; an import created beforehand says why it failed
-            var (readStatus, readProblem) = Web.RequestErrorHandler.Classify(e);
+            var (readStatus, readProblem) = Validation.InputFailures.Classify(e);
             var refused = e is ImportInputException || readStatus is >= 400 and < 500 || ct.IsCancellationRequested;
             if (refused && importId is null)
                 await db.LeadImports.Where(i => i.Id == import.Id).ExecuteDeleteAsync(CancellationToken.None);

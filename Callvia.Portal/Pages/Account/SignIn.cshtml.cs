@@ -1,3 +1,4 @@
+using Callvia.Web.Identity;
 using Callvia.Core.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace Callvia.Core.Web;
+namespace Callvia.Web;
 
 /// <summary>
 /// The largest body an endpoint reads. Every service starts from <see cref="Default"/> (Kestrel's own default is 30 MB);

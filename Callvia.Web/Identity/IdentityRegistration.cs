@@ -1,10 +1,11 @@
 using System.Security.Claims;
 using Callvia.Core.Data;
+using Callvia.Core.Identity;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace Callvia.Core.Identity;
+namespace Callvia.Web.Identity;
 
 public static class IdentityRegistration
 {
@@ -13,7 +14,7 @@ public static class IdentityRegistration
     /// <summary>
     /// ASP.NET Core Identity over <see cref="CallviaDbContext"/> with the session cookie every service
     /// reads the same way (same name, same scheme, same Data Protection key ring). Cookies are bound to
-    /// the host that set them (no Domain), and <see cref="Tenancy.SameTenantRequirement"/> checks the
+    /// the host that set them (no Domain), and <see cref="Web.Tenancy.SameTenantRequirement"/> checks the
     /// tenant claim against the host on every request besides.
     /// </summary>
     /// <param name="browserRedirects">Portal: redirect to the sign-in page. API, jobs: answer 401/403.</param>

@@ -1,10 +1,16 @@
+using Callvia.Core;
+using Callvia.Core.Auditing;
+using Callvia.Web.Auditing;
+using Callvia.Web.Tenancy;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
-namespace Callvia.Core;
+namespace Callvia.Web;
 
 /// <summary>What every service's builder starts with; the services add their own parts on top.</summary>
 public static class CallviaWebHost
@@ -22,13 +28,19 @@ public static class CallviaWebHost
         configure?.Invoke(builder);
         builder.AddServiceDefaults();
         builder.AddCallviaCore();
+        // who the audit trail names: the request's caller; tenant authorization (part of every fallback policy)
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.Replace(ServiceDescriptor.Singleton<IAuditCaller, HttpAuditCaller>());
+        builder.Services.AddOptions<ActAsOptions>();
+        builder.Services.AddScoped<IAuthorizationHandler, SameTenantHandler>();
+        builder.Services.AddScoped<Identity.TenantSignIn>();
         // TLS ends at the ingress in front of the services; trust its forwarded scheme and host.
         builder.Services.Configure<ForwardedHeadersOptions>(o =>
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost);
-        // bodies: 1 MB unless an endpoint says otherwise (Web/BodyLimit.cs); unreadable requests are 4xx (Web/RequestErrorHandler.cs)
-        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = Web.BodyLimit.Default);
+        // bodies: 1 MB unless an endpoint says otherwise (BodyLimit.cs); unreadable requests are 4xx (RequestErrorHandler.cs)
+        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = BodyLimit.Default);
         builder.Services.AddProblemDetails();
-        builder.Services.AddExceptionHandler<Web.RequestErrorHandler>();
+        builder.Services.AddExceptionHandler<RequestErrorHandler>();
         // a body minimal APIs cannot bind (not JSON, a lone surrogate) is thrown, so RequestErrorHandler says why
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         return builder;

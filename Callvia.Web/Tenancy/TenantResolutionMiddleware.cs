@@ -1,10 +1,11 @@
+using Callvia.Core.Tenancy;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace Callvia.Core.Tenancy;
+namespace Callvia.Web.Tenancy;
 
 /// <summary>Marks an endpoint that answers on any host, without a tenant (health checks, Stripe's webhook).</summary>
 public sealed class AnyHostAttribute : Attribute;

@@ -1,10 +1,11 @@
+using Callvia.Core.Tenancy;
 using System.Security.Claims;
 using Callvia.Core.Identity;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
-namespace Callvia.Core.Tenancy;
+namespace Callvia.Web.Tenancy;
 
 /// <summary>
 /// The caller belongs to the host's tenant: a user or partner token of client A is refused on B's host

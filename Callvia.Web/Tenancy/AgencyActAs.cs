@@ -1,10 +1,12 @@
+using Callvia.Core.Tenancy;
 using Callvia.Core.Auditing;
 using Callvia.Core.Data;
+using Callvia.Web.Auditing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Callvia.Core.Tenancy;
+namespace Callvia.Web.Tenancy;
 
 /// <summary>Whether an agency principal must name the client it acts inside (the API: yes; the portal: its sign-in is the step).</summary>
 public sealed class ActAsOptions
@@ -71,7 +73,7 @@ public static class AgencyActAs
         if (http.Items[ItemKey] is not Guid clientId || http.Items.ContainsKey(AuditedKey)) return;
         http.Items[AuditedKey] = true;
         var db = http.RequestServices.GetRequiredService<CallviaDbContext>();
-        var entry = Audit.Entry(http, http.RequestServices.GetRequiredService<TimeProvider>(), AuditAction, clientId,
+        var entry = Audit.Entry(HttpAuditCaller.Of(http), http.RequestServices.GetRequiredService<TimeProvider>(), AuditAction, clientId,
             operation.Length > 4000 ? operation[..4000] : operation);
         db.AuditLog.Add(entry);
         try

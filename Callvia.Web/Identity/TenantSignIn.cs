@@ -1,10 +1,10 @@
 using Callvia.Core.Auditing;
 using Callvia.Core.Data;
+using Callvia.Core.Identity;
 using Callvia.Core.Tenancy;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 
-namespace Callvia.Core.Identity;
+namespace Callvia.Web.Identity;
 
 public enum SignInOutcome { Succeeded, Failed, LockedOut }
 
@@ -15,7 +15,7 @@ public enum SignInOutcome { Succeeded, Failed, LockedOut }
 /// </summary>
 public sealed class TenantSignIn(
     SignInManager<AppUser> signIn, UserManager<AppUser> users, TenantContext tenant,
-    CallviaDbContext db, IHttpContextAccessor http, TimeProvider clock)
+    CallviaDbContext db, IAuditCaller caller, TimeProvider clock)
 {
     public async Task<SignInOutcome> PasswordSignInAsync(string email, string password, bool persistent)
     {
@@ -32,7 +32,7 @@ public sealed class TenantSignIn(
 
         await signIn.SignInAsync(user, persistent);
         if (isAgency && tenant.ClientId is { } clientId)
-            await Audit.WriteAsync(db, http.HttpContext, clock, "agency.sign_in_to_client", clientId, actor: user.Email);
+            await Audit.WriteAsync(db, caller, clock, "agency.sign_in_to_client", clientId, actor: user.Email);
         return SignInOutcome.Succeeded;
     }
 }

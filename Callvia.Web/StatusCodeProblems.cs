@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Callvia.Core.Web;
+namespace Callvia.Web;
 
 /// <summary>
 /// A 4xx or 5xx that an endpoint or the framework set without writing a body (a route that does not exist, a method it
