@@ -27,4 +27,11 @@ public class CallLog : ITenantOwned
     public string? Outcome { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>
+    /// A connected call: the lead picked up (Retell reports a start) or the call lasted. The lead becomes contacted;
+    /// contact rate and reach count it. Its SQL twin is <c>call_connected</c> (Data/Sql/03_rules.sql), which the
+    /// rollups and KPI queries use; CallRulesShould holds the two to the same answers.
+    /// </summary>
+    public static bool IsConnected(DateTimeOffset? startedAt, int? durationSeconds) => startedAt is not null || durationSeconds > 0;
 }

@@ -58,7 +58,7 @@ public sealed class RetellCallEvents(CallviaDbContext db)
         var lead = await LinkLeadAsync(log, call, ct);
         if (lead is not null)
         {
-            var connected = eventType == "call_started" || log.DurationSeconds > 0 || log.Status == CallStatus.Ongoing;
+            var connected = CallLog.IsConnected(log.StartedAt, log.DurationSeconds);
             var target = log.Outcome switch
             {
                 "appointment_set" => LeadStatus.Booked,

@@ -1,3 +1,4 @@
+using System.Reflection;
 using Callvia.Core.Identity;
 using Callvia.Core.Tenancy;
 using Hangfire.PostgreSql;
@@ -38,10 +39,12 @@ public static class DatabaseMigrator
             options.UseCallviaNpgsql(dataSource);
             await using (var db = new CallviaDbContext(options.Options, new TenantContext(), TimeProvider.System))
             {
+                await AdoptSquashedHistoryAsync(lockConnection, db, logger, ct);
                 var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
                 logger.LogInformation("Applying {Count} migration(s): {Names}", pending.Count, string.Join(", ", pending));
                 await db.Database.MigrateAsync(ct);
             }
+            await SqlObjects.ApplyAsync(lockConnection, logger, ct);
 
             PostgreSqlObjectsInstaller.Install(lockConnection, HangfireSchema);
 
@@ -57,6 +60,49 @@ public static class DatabaseMigrator
         {
             await ExecAsync(lockConnection, $"SELECT pg_advisory_unlock({LockKey})", CancellationToken.None);
         }
+    }
+
+    /// <summary>The last of the migrations squashed into the baseline (2026-12-01): a database at it has the baseline's schema.</summary>
+    private const string LastSquashed = "20261201221208_RescheduleChainIndex";
+
+    /// <summary>
+    /// The 20 development migrations were squashed into one baseline before any database outside development held them
+    /// (docs/architecture.md). A development database migrated to the last of them has exactly the baseline's tables and
+    /// indexes, so its history is rewritten to the baseline (its SQL objects are then applied from their files, as they
+    /// have no recorded hash); one stopped part way cannot be adopted and is refused with what to do.
+    /// </summary>
+    private static async Task AdoptSquashedHistoryAsync(NpgsqlConnection conn, CallviaDbContext db, ILogger logger, CancellationToken ct)
+    {
+        await using (var exists = new NpgsqlCommand("SELECT to_regclass('__ef_migrations_history') IS NOT NULL", conn))
+            if (await exists.ExecuteScalarAsync(ct) is not true) return;
+        var history = new List<string>();
+        await using (var read = new NpgsqlCommand("SELECT migration_id FROM __ef_migrations_history", conn))
+        await using (var rows = await read.ExecuteReaderAsync(ct))
+            while (await rows.ReadAsync(ct)) history.Add(rows.GetString(0));
+        var known = db.Database.GetMigrations().ToHashSet(StringComparer.Ordinal);
+        var unknown = history.Where(m => !known.Contains(m)).ToList();
+        if (unknown.Count == 0) return;
+        if (!history.Contains(LastSquashed, StringComparer.Ordinal) || history.Any(known.Contains))
+            throw new InvalidOperationException(
+                $"This database holds migrations this build does not know ({string.Join(", ", unknown.Take(3))}…) and cannot be adopted: " +
+                "it was made by an older development build part way through its migrations. Reset it (remove .data/) and run again.");
+        var baseline = db.Database.GetMigrations().First();
+        var version = typeof(DbContext).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()
+            ?.InformationalVersion.Split('+')[0] ?? "10.0";
+        await using (var tx = await conn.BeginTransactionAsync(ct))
+        {
+            await using (var clear = new NpgsqlCommand("DELETE FROM __ef_migrations_history", conn, tx))
+                await clear.ExecuteNonQueryAsync(ct);
+            await using (var rewrite = new NpgsqlCommand(
+                "INSERT INTO __ef_migrations_history (migration_id, product_version) VALUES ($1, $2)", conn, tx))
+            {
+                rewrite.Parameters.Add(new NpgsqlParameter { Value = baseline });
+                rewrite.Parameters.Add(new NpgsqlParameter { Value = version });
+                await rewrite.ExecuteNonQueryAsync(ct);
+            }
+            await tx.CommitAsync(ct);
+        }
+        logger.LogWarning("Adopted a development database migrated before the squash: its {Count} migration(s) are now {Baseline}", history.Count, baseline);
     }
 
     /// <summary>
@@ -89,6 +135,7 @@ public static class DatabaseMigrator
             GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role};
             GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role};
             REVOKE ALL ON __ef_migrations_history FROM {role};
+            REVOKE ALL ON {SqlObjects.Table} FROM {role};
             -- reference data, written by this step only
             REVOKE INSERT, UPDATE, DELETE ON roles, role_claims FROM {role};
             -- the audit trail is append-only for the services

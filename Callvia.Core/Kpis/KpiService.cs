@@ -134,13 +134,13 @@ public sealed class KpiService(NpgsqlDataSource dataSource, TenantContext tenant
                             SELECT (x.calls = 0)::int, (e.connected AND NOT coalesce(x.connected, false))::int
                             FROM (SELECT c.lead_id, bool_or(c.connected) AS connected
                                   FROM ({Ends(client, """
-                                            SELECT c.lead_id, c.started_at IS NOT NULL OR c.duration_seconds > 0 AS connected FROM call_logs c
+                                            SELECT c.lead_id, call_connected(c.started_at, c.duration_seconds) AS connected FROM call_logs c
                                             WHERE c.client_id = $1 AND ($4::uuid IS NULL OR c.campaign_id = $4) AND c.lead_id IS NOT NULL
                                             """, "c.created_at")}) c
                                   GROUP BY c.lead_id) e
                             -- one probe of the lead's calls per partial-day lead (a join, not a subquery PostgreSQL may turn
                             -- into a scan of every call in the whole days)
-                            CROSS JOIN LATERAL (SELECT count(*) AS calls, bool_or(w.started_at IS NOT NULL OR w.duration_seconds > 0) AS connected
+                            CROSS JOIN LATERAL (SELECT count(*) AS calls, bool_or(call_connected(w.started_at, w.duration_seconds)) AS connected
                                                 FROM call_logs w WHERE w.lead_id = e.lead_id AND {WholeDays}) x
                             """ : "")}) d
                   """, client, range);

@@ -52,6 +52,53 @@ public sealed class MigrationsShould(CallviaFixture fixture)
     }
 
     [Fact]
+    public async Task Apply_each_sql_file_again_only_when_its_text_changed_and_every_file_over_itself()
+    {
+        await using var db = await TestDatabase.CreateAsync(fixture.Servers.PostgresAdmin, "sqlobj");
+        await db.MigrateAsync();
+        await using var admin = await Sql.OpenAsync(new NpgsqlConnectionStringBuilder(fixture.Servers.PostgresAdmin) { Database = db.Name }.ConnectionString);
+        Assert.Equal(SqlObjects.Files.Select(f => f.Name), await Sql.RowsAsync(admin, "SELECT file FROM __sql_objects ORDER BY file"));
+        var state = await StateAsync(db);
+
+        await using (var owner = await Sql.OpenAsync(db.OwnerConnectionString))
+            Assert.Empty(await SqlObjects.ApplyAsync(owner, NullLogger.Instance, CancellationToken.None));
+
+        // a file whose text changed is applied again (here: as if 09 had been edited), the others are not
+        await Sql.ExecAsync(admin, "UPDATE __sql_objects SET sha256 = 'edited' WHERE file = '09_kpi_reach.sql'");
+        await using (var owner = await Sql.OpenAsync(db.OwnerConnectionString))
+            Assert.Equal(new[] { "09_kpi_reach.sql" }, await SqlObjects.ApplyAsync(owner, NullLogger.Instance, CancellationToken.None));
+
+        // every file runs again over its own previous version (what a changed file does in production)
+        await Sql.ExecAsync(admin, "DELETE FROM __sql_objects");
+        await db.MigrateAsync();
+        Assert.Equal(state, await StateAsync(db));
+        Assert.Equal(SqlObjects.Files.Count, await Sql.ScalarAsync(admin, "SELECT count(*) FROM __sql_objects"));
+        // and the services' role cannot touch the record
+        await using var app = await Sql.OpenAsync(db.AppConnectionString);
+        await Assert.ThrowsAsync<PostgresException>(() => Sql.ScalarAsync(app, "SELECT count(*) FROM __sql_objects"));
+    }
+
+    [Fact]
+    public async Task Adopt_a_development_database_migrated_before_the_squash_and_refuse_one_stopped_part_way()
+    {
+        await using var db = await TestDatabase.CreateAsync(fixture.Servers.PostgresAdmin, "squash");
+        await db.MigrateAsync();
+        await using var admin = await Sql.OpenAsync(new NpgsqlConnectionStringBuilder(fixture.Servers.PostgresAdmin) { Database = db.Name }.ConnectionString);
+        var baseline = await Sql.RowsAsync(admin, "SELECT migration_id FROM __ef_migrations_history");
+
+        // what a database migrated by the 20 pre-squash migrations holds (its schema is the baseline's)
+        await Sql.ExecAsync(admin, "DELETE FROM __ef_migrations_history; DROP TABLE __sql_objects; " +
+            "INSERT INTO __ef_migrations_history VALUES ('20261124023159_Initial', '10.0.0'), ('20261201221208_RescheduleChainIndex', '10.0.0')");
+        await db.MigrateAsync();
+        Assert.Equal(baseline, await Sql.RowsAsync(admin, "SELECT migration_id FROM __ef_migrations_history"));
+        Assert.Equal(SqlObjects.Files.Count, await Sql.ScalarAsync(admin, "SELECT count(*) FROM __sql_objects"));
+
+        await Sql.ExecAsync(admin, "DELETE FROM __ef_migrations_history; INSERT INTO __ef_migrations_history VALUES ('20261124023159_Initial', '10.0.0')");
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(db.MigrateAsync);
+        Assert.Contains("Reset it", e.Message);
+    }
+
+    [Fact]
     public async Task Leave_no_model_change_without_a_migration()
     {
         await using var scope = fixture.Services.CreateAsyncScope();

@@ -26,7 +26,9 @@ internal sealed class KpiDailyCallsConfiguration : IEntityTypeConfiguration<KpiD
     {
         b.ToTable("kpi_daily_calls");
         b.HasKey(k => new { k.ClientId, k.Day, k.CampaignId });
-        b.Property(k => k.UsageCost).HasPrecision(18, 6);
+        b.Property(k => k.UsageCost).HasPrecision(18, 6).HasDefaultValue(0m);
+        // the triggers write one of the two at a time (calls when a call is logged, the cost when its usage is)
+        b.Property(k => k.Calls).HasDefaultValue(0L);
         // no foreign key to campaigns: calls without a campaign are kept under the empty id
     }
 }
@@ -48,6 +50,9 @@ internal sealed class KpiDailyAppointmentsConfiguration : IEntityTypeConfigurati
     {
         b.ToTable("kpi_daily_appointments");
         b.HasKey(k => new { k.ClientId, k.Day, k.CampaignId });
+        b.Property(k => k.Booked).HasDefaultValue(0L);
+        b.Property(k => k.Shown).HasDefaultValue(0L);
+        b.Property(k => k.Verified).HasDefaultValue(0L);
     }
 }
 

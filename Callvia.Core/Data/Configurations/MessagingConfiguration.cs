@@ -35,6 +35,9 @@ internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
         b.HasIndex(m => new { m.Status, m.ScheduledFor });
         b.HasIndex(m => m.ProviderMessageId);
         b.HasIndex(m => new { m.ClientId, m.IdempotencyKey }).IsUnique().HasFilter("idempotency_key IS NOT NULL");
+        // the interrupted-send sweep (app_fail_interrupted_messages)
+        b.HasIndex(m => m.CreatedAt, "ix_messages_interrupted_manual").HasDatabaseName("ix_messages_interrupted_manual")
+            .HasFilter("kind = 'manual' AND direction = 'outbound' AND status = 'scheduled' AND provider_message_id IS NULL");
     }
 }
 

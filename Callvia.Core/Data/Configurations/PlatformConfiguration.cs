@@ -19,6 +19,9 @@ internal sealed class WebhookEventConfiguration : IEntityTypeConfiguration<Webho
         b.HasIndex(e => new { e.Provider, e.ProviderEventKey }).IsUnique();
         b.HasIndex(e => new { e.Status, e.ReceivedAt });
         b.HasIndex(e => new { e.ClientId, e.ReceivedAt });
+        // the dispatcher's and sweep's scan (app_claim_events, app_pending_events) and the health check's count
+        b.HasIndex(e => e.ReceivedAt, "ix_events_pending").HasDatabaseName("ix_events_pending").HasFilter("status IN ('received', 'processing')");
+        b.HasIndex(e => e.ReceivedAt, "ix_events_failed").HasDatabaseName("ix_events_failed").HasFilter("status = 'failed'");
     }
 }
 

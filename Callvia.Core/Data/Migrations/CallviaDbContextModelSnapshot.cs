@@ -1118,15 +1118,21 @@ namespace Callvia.Core.Data.Migrations
                         .HasColumnName("campaign_id");
 
                     b.Property<long>("Booked")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")
+                        .HasDefaultValue(0L)
                         .HasColumnName("booked");
 
                     b.Property<long>("Shown")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")
+                        .HasDefaultValue(0L)
                         .HasColumnName("shown");
 
                     b.Property<long>("Verified")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")
+                        .HasDefaultValue(0L)
                         .HasColumnName("verified");
 
                     b.HasKey("ClientId", "Day", "CampaignId")
@@ -1150,12 +1156,16 @@ namespace Callvia.Core.Data.Migrations
                         .HasColumnName("campaign_id");
 
                     b.Property<long>("Calls")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")
+                        .HasDefaultValue(0L)
                         .HasColumnName("calls");
 
                     b.Property<decimal>("UsageCost")
+                        .ValueGeneratedOnAdd()
                         .HasPrecision(18, 6)
                         .HasColumnType("numeric(18,6)")
+                        .HasDefaultValue(0m)
                         .HasColumnName("usage_cost");
 
                     b.HasKey("ClientId", "Day", "CampaignId")
@@ -1652,6 +1662,10 @@ namespace Callvia.Core.Data.Migrations
                         .HasDatabaseName("ix_messages_appointment_id_kind_channel")
                         .HasFilter("kind <> 'manual' AND kind <> 'inbound'");
 
+                    b.HasIndex(new[] { "CreatedAt" }, "ix_messages_interrupted_manual")
+                        .HasDatabaseName("ix_messages_interrupted_manual")
+                        .HasFilter("kind = 'manual' AND direction = 'outbound' AND status = 'scheduled' AND provider_message_id IS NULL");
+
                     b.ToTable("messages", (string)null);
                 });
 
@@ -1887,6 +1901,14 @@ namespace Callvia.Core.Data.Migrations
 
                     b.HasIndex("Status", "ReceivedAt")
                         .HasDatabaseName("ix_events_status_received_at");
+
+                    b.HasIndex(new[] { "ReceivedAt" }, "ix_events_failed")
+                        .HasDatabaseName("ix_events_failed")
+                        .HasFilter("status = 'failed'");
+
+                    b.HasIndex(new[] { "ReceivedAt" }, "ix_events_pending")
+                        .HasDatabaseName("ix_events_pending")
+                        .HasFilter("status IN ('received', 'processing')");
 
                     b.ToTable("events", (string)null);
                 });

@@ -7,7 +7,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Callvia.Core.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class Initial : Migration
+    public partial class Baseline : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -48,6 +48,53 @@ namespace Callvia.Core.Data.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_data_protection_keys", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "kpi_daily_appointments",
+                columns: table => new
+                {
+                    client_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    day = table.Column<DateOnly>(type: "date", nullable: false),
+                    campaign_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    booked = table.Column<long>(type: "bigint", nullable: false, defaultValue: 0L),
+                    shown = table.Column<long>(type: "bigint", nullable: false, defaultValue: 0L),
+                    verified = table.Column<long>(type: "bigint", nullable: false, defaultValue: 0L)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_kpi_daily_appointments", x => new { x.client_id, x.day, x.campaign_id });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "kpi_daily_calls",
+                columns: table => new
+                {
+                    client_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    day = table.Column<DateOnly>(type: "date", nullable: false),
+                    campaign_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    calls = table.Column<long>(type: "bigint", nullable: false, defaultValue: 0L),
+                    usage_cost = table.Column<decimal>(type: "numeric(18,6)", precision: 18, scale: 6, nullable: false, defaultValue: 0m)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_kpi_daily_calls", x => new { x.client_id, x.day, x.campaign_id });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "kpi_daily_reach",
+                columns: table => new
+                {
+                    client_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    day = table.Column<DateOnly>(type: "date", nullable: false),
+                    campaign_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    since = table.Column<DateOnly>(type: "date", nullable: false),
+                    called = table.Column<long>(type: "bigint", nullable: false, defaultValue: 0L),
+                    contacted = table.Column<long>(type: "bigint", nullable: false, defaultValue: 0L)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_kpi_daily_reach", x => new { x.client_id, x.day, x.campaign_id, x.since });
                 });
 
             migrationBuilder.CreateTable(
@@ -153,7 +200,8 @@ namespace Callvia.Core.Data.Migrations
                     attempts = table.Column<int>(type: "integer", nullable: false),
                     error = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
                     received_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    processed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    processed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    trace_parent = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -229,6 +277,26 @@ namespace Callvia.Core.Data.Migrations
                         principalTable: "clients",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "provider_secrets",
+                columns: table => new
+                {
+                    client_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    provider = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    @protected = table.Column<string>(name: "protected", type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_provider_secrets", x => new { x.client_id, x.provider });
+                    table.ForeignKey(
+                        name: "fk_provider_secrets_clients_client_id",
+                        column: x => x.client_id,
+                        principalTable: "clients",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -309,6 +377,102 @@ namespace Callvia.Core.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "campaign_lead_counts",
+                columns: table => new
+                {
+                    campaign_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    client_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    count = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_campaign_lead_counts", x => new { x.campaign_id, x.status });
+                    table.ForeignKey(
+                        name: "fk_campaign_lead_counts_campaigns_client_id_campaign_id",
+                        columns: x => new { x.client_id, x.campaign_id },
+                        principalTable: "campaigns",
+                        principalColumns: new[] { "client_id", "id" },
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "kpi_campaign_reach",
+                columns: table => new
+                {
+                    campaign_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    client_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    called_leads = table.Column<long>(type: "bigint", nullable: false),
+                    contacted_leads = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_kpi_campaign_reach", x => new { x.client_id, x.campaign_id });
+                    table.ForeignKey(
+                        name: "fk_kpi_campaign_reach_campaigns_client_id_campaign_id",
+                        columns: x => new { x.client_id, x.campaign_id },
+                        principalTable: "campaigns",
+                        principalColumns: new[] { "client_id", "id" },
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "kpi_daily_leads",
+                columns: table => new
+                {
+                    client_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    day = table.Column<DateOnly>(type: "date", nullable: false),
+                    campaign_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    count = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_kpi_daily_leads", x => new { x.client_id, x.day, x.campaign_id, x.status });
+                    table.ForeignKey(
+                        name: "fk_kpi_daily_leads_campaigns_client_id_campaign_id",
+                        columns: x => new { x.client_id, x.campaign_id },
+                        principalTable: "campaigns",
+                        principalColumns: new[] { "client_id", "id" },
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "lead_imports",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    client_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    campaign_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    phase = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    file_name = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
+                    bytes_received = table.Column<long>(type: "bigint", nullable: false),
+                    rows_read = table.Column<int>(type: "integer", nullable: false),
+                    imported = table.Column<int>(type: "integer", nullable: false),
+                    duplicates = table.Column<int>(type: "integer", nullable: false),
+                    suppressed = table.Column<int>(type: "integer", nullable: false),
+                    rejected = table.Column<int>(type: "integer", nullable: false),
+                    error = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    created_by = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    started_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    finished_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_lead_imports", x => x.id);
+                    table.UniqueConstraint("ak_lead_imports_client_id_id", x => new { x.client_id, x.id });
+                    table.ForeignKey(
+                        name: "fk_lead_imports_campaigns_client_id_campaign_id",
+                        columns: x => new { x.client_id, x.campaign_id },
+                        principalTable: "campaigns",
+                        principalColumns: new[] { "client_id", "id" },
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "leads",
                 columns: table => new
                 {
@@ -327,8 +491,14 @@ namespace Callvia.Core.Data.Migrations
                     next_attempt_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     custom_fields = table.Column<string>(type: "jsonb", nullable: false),
                     opted_out_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    first_called_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    first_contacted_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    email_key = table.Column<string>(type: "text", nullable: true, computedColumnSql: "lower(email)", stored: true, collation: "C"),
+                    first_name_key = table.Column<string>(type: "text", nullable: true, computedColumnSql: "lower(first_name)", stored: true, collation: "C"),
+                    last_name_key = table.Column<string>(type: "text", nullable: true, computedColumnSql: "lower(last_name)", stored: true, collation: "C"),
+                    phone_reversed = table.Column<string>(type: "text", nullable: true, computedColumnSql: "reverse(phone_e164)", stored: true, collation: "C")
                 },
                 constraints: table =>
                 {
@@ -485,6 +655,28 @@ namespace Callvia.Core.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "lead_import_issues",
+                columns: table => new
+                {
+                    import_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    line = table.Column<int>(type: "integer", nullable: false),
+                    client_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    reason = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    value = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_lead_import_issues", x => new { x.import_id, x.line });
+                    table.ForeignKey(
+                        name: "fk_lead_import_issues_lead_imports_client_id_import_id",
+                        columns: x => new { x.client_id, x.import_id },
+                        principalTable: "lead_imports",
+                        principalColumns: new[] { "client_id", "id" },
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "appointments",
                 columns: table => new
                 {
@@ -510,6 +702,7 @@ namespace Callvia.Core.Data.Migrations
                     verification_source = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
                     verified_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     cancelled_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    booked_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
@@ -622,11 +815,12 @@ namespace Callvia.Core.Data.Migrations
                     to_address = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
                     from_address = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: true),
                     subject = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: true),
-                    body = table.Column<string>(type: "character varying(5000)", maxLength: 5000, nullable: false),
+                    body = table.Column<string>(type: "character varying(50000)", maxLength: 50000, nullable: false),
                     scheduled_for = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     sent_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     provider_message_id = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
                     error = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    idempotency_key = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
@@ -684,6 +878,11 @@ namespace Callvia.Core.Data.Migrations
                 columns: new[] { "client_id", "campaign_id" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_appointments_client_id_created_at",
+                table: "appointments",
+                columns: new[] { "client_id", "created_at" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_appointments_client_id_lead_id",
                 table: "appointments",
                 columns: new[] { "client_id", "lead_id" });
@@ -694,10 +893,21 @@ namespace Callvia.Core.Data.Migrations
                 columns: new[] { "client_id", "starts_at" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_appointments_lead_id_created_at",
+                table: "appointments",
+                columns: new[] { "lead_id", "created_at" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_appointments_provider_booking_uid",
                 table: "appointments",
                 column: "provider_booking_uid",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_appointments_rescheduled_from_uid",
+                table: "appointments",
+                column: "rescheduled_from_uid",
+                filter: "rescheduled_from_uid IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "ix_appointments_status_ends_at",
@@ -720,6 +930,12 @@ namespace Callvia.Core.Data.Migrations
                 columns: new[] { "client_id", "campaign_id" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_call_logs_client_id_created_at",
+                table: "call_logs",
+                columns: new[] { "client_id", "created_at" })
+                .Annotation("Npgsql:IndexInclude", new[] { "campaign_id", "lead_id", "started_at", "duration_seconds" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_call_logs_client_id_lead_id_started_at",
                 table: "call_logs",
                 columns: new[] { "client_id", "lead_id", "started_at" });
@@ -730,10 +946,20 @@ namespace Callvia.Core.Data.Migrations
                 columns: new[] { "client_id", "started_at" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_call_logs_lead_id_created_at",
+                table: "call_logs",
+                columns: new[] { "lead_id", "created_at" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_call_logs_provider_call_id",
                 table: "call_logs",
                 column: "provider_call_id",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_campaign_lead_counts_client_id_campaign_id",
+                table: "campaign_lead_counts",
+                columns: new[] { "client_id", "campaign_id" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_campaigns_client_id_status",
@@ -756,6 +982,18 @@ namespace Callvia.Core.Data.Migrations
                 name: "ix_events_client_id_received_at",
                 table: "events",
                 columns: new[] { "client_id", "received_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_events_failed",
+                table: "events",
+                column: "received_at",
+                filter: "status = 'failed'");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_events_pending",
+                table: "events",
+                column: "received_at",
+                filter: "status IN ('received', 'processing')");
 
             migrationBuilder.CreateIndex(
                 name: "ix_events_provider_provider_event_key",
@@ -787,15 +1025,41 @@ namespace Callvia.Core.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "ix_kpi_daily_leads_client_id_campaign_id",
+                table: "kpi_daily_leads",
+                columns: new[] { "client_id", "campaign_id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_lead_import_issues_client_id_import_id",
+                table: "lead_import_issues",
+                columns: new[] { "client_id", "import_id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_lead_imports_client_id_campaign_id",
+                table: "lead_imports",
+                columns: new[] { "client_id", "campaign_id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_lead_imports_client_id_created_at",
+                table: "lead_imports",
+                columns: new[] { "client_id", "created_at" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_leads_campaign_id_phone_e164",
                 table: "leads",
                 columns: new[] { "campaign_id", "phone_e164" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "ix_leads_client_id_campaign_id_status",
+                name: "ix_leads_client_id_campaign_id_status_created_at",
                 table: "leads",
-                columns: new[] { "client_id", "campaign_id", "status" });
+                columns: new[] { "client_id", "campaign_id", "status", "created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_leads_client_id_created_at",
+                table: "leads",
+                columns: new[] { "client_id", "created_at" })
+                .Annotation("Npgsql:IndexInclude", new[] { "campaign_id", "status" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_leads_client_id_email",
@@ -803,9 +1067,29 @@ namespace Callvia.Core.Data.Migrations
                 columns: new[] { "client_id", "email" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_leads_client_id_email_key",
+                table: "leads",
+                columns: new[] { "client_id", "email_key" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_leads_client_id_first_name_key",
+                table: "leads",
+                columns: new[] { "client_id", "first_name_key" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_leads_client_id_last_name_key",
+                table: "leads",
+                columns: new[] { "client_id", "last_name_key" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_leads_client_id_phone_e164",
                 table: "leads",
                 columns: new[] { "client_id", "phone_e164" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_leads_client_id_phone_reversed",
+                table: "leads",
+                columns: new[] { "client_id", "phone_reversed" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_messages_appointment_id_kind_channel",
@@ -825,9 +1109,27 @@ namespace Callvia.Core.Data.Migrations
                 columns: new[] { "client_id", "created_at" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_messages_client_id_idempotency_key",
+                table: "messages",
+                columns: new[] { "client_id", "idempotency_key" },
+                unique: true,
+                filter: "idempotency_key IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_messages_client_id_lead_id",
                 table: "messages",
                 columns: new[] { "client_id", "lead_id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_messages_interrupted_manual",
+                table: "messages",
+                column: "created_at",
+                filter: "kind = 'manual' AND direction = 'outbound' AND status = 'scheduled' AND provider_message_id IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_messages_lead_id_created_at",
+                table: "messages",
+                columns: new[] { "lead_id", "created_at" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_messages_provider_message_id",
@@ -925,7 +1227,8 @@ namespace Callvia.Core.Data.Migrations
             migrationBuilder.CreateIndex(
                 name: "ix_usage_records_client_id_occurred_at",
                 table: "usage_records",
-                columns: new[] { "client_id", "occurred_at" });
+                columns: new[] { "client_id", "occurred_at" })
+                .Annotation("Npgsql:IndexInclude", new[] { "cost" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_user_claims_user_id",
@@ -966,10 +1269,31 @@ namespace Callvia.Core.Data.Migrations
                 name: "audit_log");
 
             migrationBuilder.DropTable(
+                name: "campaign_lead_counts");
+
+            migrationBuilder.DropTable(
                 name: "data_protection_keys");
 
             migrationBuilder.DropTable(
                 name: "events");
+
+            migrationBuilder.DropTable(
+                name: "kpi_campaign_reach");
+
+            migrationBuilder.DropTable(
+                name: "kpi_daily_appointments");
+
+            migrationBuilder.DropTable(
+                name: "kpi_daily_calls");
+
+            migrationBuilder.DropTable(
+                name: "kpi_daily_leads");
+
+            migrationBuilder.DropTable(
+                name: "kpi_daily_reach");
+
+            migrationBuilder.DropTable(
+                name: "lead_import_issues");
 
             migrationBuilder.DropTable(
                 name: "messages");
@@ -982,6 +1306,9 @@ namespace Callvia.Core.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "openiddict_tokens");
+
+            migrationBuilder.DropTable(
+                name: "provider_secrets");
 
             migrationBuilder.DropTable(
                 name: "role_claims");
@@ -1003,6 +1330,9 @@ namespace Callvia.Core.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "user_tokens");
+
+            migrationBuilder.DropTable(
+                name: "lead_imports");
 
             migrationBuilder.DropTable(
                 name: "appointments");

@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Callvia.Core.Data.Migrations
 {
     [DbContext(typeof(CallviaDbContext))]
-    [Migration("20261124023159_Initial")]
-    partial class Initial
+    [Migration("20261201232420_Baseline")]
+    partial class Baseline
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -51,6 +51,10 @@ namespace Callvia.Core.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("attendee_time_zone");
+
+                    b.Property<DateTimeOffset?>("BookedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("booked_at");
 
                     b.Property<Guid?>("CampaignId")
                         .HasColumnType("uuid")
@@ -146,14 +150,24 @@ namespace Callvia.Core.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_appointments_provider_booking_uid");
 
+                    b.HasIndex("RescheduledFromUid")
+                        .HasDatabaseName("ix_appointments_rescheduled_from_uid")
+                        .HasFilter("rescheduled_from_uid IS NOT NULL");
+
                     b.HasIndex("ClientId", "CampaignId")
                         .HasDatabaseName("ix_appointments_client_id_campaign_id");
+
+                    b.HasIndex("ClientId", "CreatedAt")
+                        .HasDatabaseName("ix_appointments_client_id_created_at");
 
                     b.HasIndex("ClientId", "LeadId")
                         .HasDatabaseName("ix_appointments_client_id_lead_id");
 
                     b.HasIndex("ClientId", "StartsAt")
                         .HasDatabaseName("ix_appointments_client_id_starts_at");
+
+                    b.HasIndex("LeadId", "CreatedAt")
+                        .HasDatabaseName("ix_appointments_lead_id_created_at");
 
                     b.HasIndex("Status", "EndsAt")
                         .HasDatabaseName("ix_appointments_status_ends_at");
@@ -477,8 +491,16 @@ namespace Callvia.Core.Data.Migrations
                     b.HasIndex("ClientId", "CampaignId")
                         .HasDatabaseName("ix_call_logs_client_id_campaign_id");
 
+                    b.HasIndex("ClientId", "CreatedAt")
+                        .HasDatabaseName("ix_call_logs_client_id_created_at");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ClientId", "CreatedAt"), new[] { "CampaignId", "LeadId", "StartedAt", "DurationSeconds" });
+
                     b.HasIndex("ClientId", "StartedAt")
                         .HasDatabaseName("ix_call_logs_client_id_started_at");
+
+                    b.HasIndex("LeadId", "CreatedAt")
+                        .HasDatabaseName("ix_call_logs_lead_id_created_at");
 
                     b.HasIndex("ClientId", "LeadId", "StartedAt")
                         .HasDatabaseName("ix_call_logs_client_id_lead_id_started_at");
@@ -543,6 +565,8 @@ namespace Callvia.Core.Data.Migrations
 
                     b.HasIndex("ClientId", "OccurredAt")
                         .HasDatabaseName("ix_usage_records_client_id_occurred_at");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ClientId", "OccurredAt"), new[] { "Cost" });
 
                     b.ToTable("usage_records", (string)null);
                 });
@@ -623,6 +647,34 @@ namespace Callvia.Core.Data.Migrations
                         .HasDatabaseName("ix_campaigns_client_id_status");
 
                     b.ToTable("campaigns", (string)null);
+                });
+
+            modelBuilder.Entity("Callvia.Core.Campaigns.CampaignLeadCount", b =>
+                {
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_id");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint")
+                        .HasColumnName("count");
+
+                    b.HasKey("CampaignId", "Status")
+                        .HasName("pk_campaign_lead_counts");
+
+                    b.HasIndex("ClientId", "CampaignId")
+                        .HasDatabaseName("ix_campaign_lead_counts_client_id_campaign_id");
+
+                    b.ToTable("campaign_lead_counts", (string)null);
                 });
 
             modelBuilder.Entity("Callvia.Core.Identity.AppRole", b =>
@@ -1030,6 +1082,305 @@ namespace Callvia.Core.Data.Migrations
                     b.ToTable("openiddict_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Callvia.Core.Kpis.KpiCampaignReach", b =>
+                {
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_id");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<long>("CalledLeads")
+                        .HasColumnType("bigint")
+                        .HasColumnName("called_leads");
+
+                    b.Property<long>("ContactedLeads")
+                        .HasColumnType("bigint")
+                        .HasColumnName("contacted_leads");
+
+                    b.HasKey("ClientId", "CampaignId")
+                        .HasName("pk_kpi_campaign_reach");
+
+                    b.ToTable("kpi_campaign_reach", (string)null);
+                });
+
+            modelBuilder.Entity("Callvia.Core.Kpis.KpiDailyAppointments", b =>
+                {
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_id");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<long>("Booked")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("booked");
+
+                    b.Property<long>("Shown")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("shown");
+
+                    b.Property<long>("Verified")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("verified");
+
+                    b.HasKey("ClientId", "Day", "CampaignId")
+                        .HasName("pk_kpi_daily_appointments");
+
+                    b.ToTable("kpi_daily_appointments", (string)null);
+                });
+
+            modelBuilder.Entity("Callvia.Core.Kpis.KpiDailyCalls", b =>
+                {
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_id");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<long>("Calls")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("calls");
+
+                    b.Property<decimal>("UsageCost")
+                        .ValueGeneratedOnAdd()
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)")
+                        .HasDefaultValue(0m)
+                        .HasColumnName("usage_cost");
+
+                    b.HasKey("ClientId", "Day", "CampaignId")
+                        .HasName("pk_kpi_daily_calls");
+
+                    b.ToTable("kpi_daily_calls", (string)null);
+                });
+
+            modelBuilder.Entity("Callvia.Core.Kpis.KpiDailyLeads", b =>
+                {
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_id");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint")
+                        .HasColumnName("count");
+
+                    b.HasKey("ClientId", "Day", "CampaignId", "Status")
+                        .HasName("pk_kpi_daily_leads");
+
+                    b.HasIndex("ClientId", "CampaignId")
+                        .HasDatabaseName("ix_kpi_daily_leads_client_id_campaign_id");
+
+                    b.ToTable("kpi_daily_leads", (string)null);
+                });
+
+            modelBuilder.Entity("Callvia.Core.Kpis.KpiDailyReach", b =>
+                {
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_id");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<DateOnly>("Since")
+                        .HasColumnType("date")
+                        .HasColumnName("since");
+
+                    b.Property<long>("Called")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("called");
+
+                    b.Property<long>("Contacted")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("contacted");
+
+                    b.HasKey("ClientId", "Day", "CampaignId", "Since")
+                        .HasName("pk_kpi_daily_reach");
+
+                    b.ToTable("kpi_daily_reach", (string)null);
+                });
+
+            modelBuilder.Entity("Callvia.Core.Leads.Import.LeadImport", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("BytesReceived")
+                        .HasColumnType("bigint")
+                        .HasColumnName("bytes_received");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("created_by");
+
+                    b.Property<int>("Duplicates")
+                        .HasColumnType("integer")
+                        .HasColumnName("duplicates");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("error");
+
+                    b.Property<string>("FileName")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("file_name");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<int>("Imported")
+                        .HasColumnType("integer")
+                        .HasColumnName("imported");
+
+                    b.Property<string>("Phase")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("phase");
+
+                    b.Property<int>("Rejected")
+                        .HasColumnType("integer")
+                        .HasColumnName("rejected");
+
+                    b.Property<int>("RowsRead")
+                        .HasColumnType("integer")
+                        .HasColumnName("rows_read");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.Property<int>("Suppressed")
+                        .HasColumnType("integer")
+                        .HasColumnName("suppressed");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_lead_imports");
+
+                    b.HasAlternateKey("ClientId", "Id")
+                        .HasName("ak_lead_imports_client_id_id");
+
+                    b.HasIndex("ClientId", "CampaignId")
+                        .HasDatabaseName("ix_lead_imports_client_id_campaign_id");
+
+                    b.HasIndex("ClientId", "CreatedAt")
+                        .HasDatabaseName("ix_lead_imports_client_id_created_at");
+
+                    b.ToTable("lead_imports", (string)null);
+                });
+
+            modelBuilder.Entity("Callvia.Core.Leads.Import.LeadImportIssue", b =>
+                {
+                    b.Property<Guid>("ImportId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("import_id");
+
+                    b.Property<int>("Line")
+                        .HasColumnType("integer")
+                        .HasColumnName("line");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Value")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("value");
+
+                    b.HasKey("ImportId", "Line")
+                        .HasName("pk_lead_import_issues");
+
+                    b.HasIndex("ClientId", "ImportId")
+                        .HasDatabaseName("ix_lead_import_issues_client_id_import_id");
+
+                    b.ToTable("lead_import_issues", (string)null);
+                });
+
             modelBuilder.Entity("Callvia.Core.Leads.Lead", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1063,10 +1414,32 @@ namespace Callvia.Core.Data.Migrations
                         .HasColumnType("character varying(254)")
                         .HasColumnName("email");
 
+                    b.Property<string>("EmailKey")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("text")
+                        .HasColumnName("email_key")
+                        .HasComputedColumnSql("lower(email)", true)
+                        .UseCollation("C");
+
+                    b.Property<DateTimeOffset?>("FirstCalledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_called_at");
+
+                    b.Property<DateTimeOffset?>("FirstContactedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_contacted_at");
+
                     b.Property<string>("FirstName")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
                         .HasColumnName("first_name");
+
+                    b.Property<string>("FirstNameKey")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("text")
+                        .HasColumnName("first_name_key")
+                        .HasComputedColumnSql("lower(first_name)", true)
+                        .UseCollation("C");
 
                     b.Property<DateTimeOffset?>("LastAttemptAt")
                         .HasColumnType("timestamp with time zone")
@@ -1076,6 +1449,13 @@ namespace Callvia.Core.Data.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
                         .HasColumnName("last_name");
+
+                    b.Property<string>("LastNameKey")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("text")
+                        .HasColumnName("last_name_key")
+                        .HasComputedColumnSql("lower(last_name)", true)
+                        .UseCollation("C");
 
                     b.Property<DateTimeOffset?>("NextAttemptAt")
                         .HasColumnType("timestamp with time zone")
@@ -1096,6 +1476,13 @@ namespace Callvia.Core.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("phone_raw");
+
+                    b.Property<string>("PhoneReversed")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("text")
+                        .HasColumnName("phone_reversed")
+                        .HasComputedColumnSql("reverse(phone_e164)", true)
+                        .UseCollation("C");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -1122,14 +1509,31 @@ namespace Callvia.Core.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_leads_campaign_id_phone_e164");
 
+                    b.HasIndex("ClientId", "CreatedAt")
+                        .HasDatabaseName("ix_leads_client_id_created_at");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ClientId", "CreatedAt"), new[] { "CampaignId", "Status" });
+
                     b.HasIndex("ClientId", "Email")
                         .HasDatabaseName("ix_leads_client_id_email");
+
+                    b.HasIndex("ClientId", "EmailKey")
+                        .HasDatabaseName("ix_leads_client_id_email_key");
+
+                    b.HasIndex("ClientId", "FirstNameKey")
+                        .HasDatabaseName("ix_leads_client_id_first_name_key");
+
+                    b.HasIndex("ClientId", "LastNameKey")
+                        .HasDatabaseName("ix_leads_client_id_last_name_key");
 
                     b.HasIndex("ClientId", "PhoneE164")
                         .HasDatabaseName("ix_leads_client_id_phone_e164");
 
-                    b.HasIndex("ClientId", "CampaignId", "Status")
-                        .HasDatabaseName("ix_leads_client_id_campaign_id_status");
+                    b.HasIndex("ClientId", "PhoneReversed")
+                        .HasDatabaseName("ix_leads_client_id_phone_reversed");
+
+                    b.HasIndex("ClientId", "CampaignId", "Status", "CreatedAt")
+                        .HasDatabaseName("ix_leads_client_id_campaign_id_status_created_at");
 
                     b.ToTable("leads", (string)null);
                 });
@@ -1147,8 +1551,8 @@ namespace Callvia.Core.Data.Migrations
 
                     b.Property<string>("Body")
                         .IsRequired()
-                        .HasMaxLength(5000)
-                        .HasColumnType("character varying(5000)")
+                        .HasMaxLength(50000)
+                        .HasColumnType("character varying(50000)")
                         .HasColumnName("body");
 
                     b.Property<string>("Channel")
@@ -1180,6 +1584,11 @@ namespace Callvia.Core.Data.Migrations
                         .HasMaxLength(254)
                         .HasColumnType("character varying(254)")
                         .HasColumnName("from_address");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("idempotency_key");
 
                     b.Property<string>("Kind")
                         .IsRequired()
@@ -1237,8 +1646,16 @@ namespace Callvia.Core.Data.Migrations
                     b.HasIndex("ClientId", "CreatedAt")
                         .HasDatabaseName("ix_messages_client_id_created_at");
 
+                    b.HasIndex("ClientId", "IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_messages_client_id_idempotency_key")
+                        .HasFilter("idempotency_key IS NOT NULL");
+
                     b.HasIndex("ClientId", "LeadId")
                         .HasDatabaseName("ix_messages_client_id_lead_id");
+
+                    b.HasIndex("LeadId", "CreatedAt")
+                        .HasDatabaseName("ix_messages_lead_id_created_at");
 
                     b.HasIndex("Status", "ScheduledFor")
                         .HasDatabaseName("ix_messages_status_scheduled_for");
@@ -1247,6 +1664,10 @@ namespace Callvia.Core.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_messages_appointment_id_kind_channel")
                         .HasFilter("kind <> 'manual' AND kind <> 'inbound'");
+
+                    b.HasIndex(new[] { "CreatedAt" }, "ix_messages_interrupted_manual")
+                        .HasDatabaseName("ix_messages_interrupted_manual")
+                        .HasFilter("kind = 'manual' AND direction = 'outbound' AND status = 'scheduled' AND provider_message_id IS NULL");
 
                     b.ToTable("messages", (string)null);
                 });
@@ -1382,6 +1803,33 @@ namespace Callvia.Core.Data.Migrations
                     b.ToTable("clients", (string)null);
                 });
 
+            modelBuilder.Entity("Callvia.Core.Webhooks.ProviderSecret", b =>
+                {
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_id");
+
+                    b.Property<string>("Provider")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("Protected")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("protected");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("ClientId", "Provider")
+                        .HasName("pk_provider_secrets");
+
+                    b.ToTable("provider_secrets", (string)null);
+                });
+
             modelBuilder.Entity("Callvia.Core.Webhooks.WebhookEvent", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1439,6 +1887,11 @@ namespace Callvia.Core.Data.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("status");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("trace_parent");
+
                     b.HasKey("Id")
                         .HasName("pk_events");
 
@@ -1451,6 +1904,14 @@ namespace Callvia.Core.Data.Migrations
 
                     b.HasIndex("Status", "ReceivedAt")
                         .HasDatabaseName("ix_events_status_received_at");
+
+                    b.HasIndex(new[] { "ReceivedAt" }, "ix_events_failed")
+                        .HasDatabaseName("ix_events_failed")
+                        .HasFilter("status = 'failed'");
+
+                    b.HasIndex(new[] { "ReceivedAt" }, "ix_events_pending")
+                        .HasDatabaseName("ix_events_pending")
+                        .HasFilter("status IN ('received', 'processing')");
 
                     b.ToTable("events", (string)null);
                 });
@@ -1706,6 +2167,17 @@ namespace Callvia.Core.Data.Migrations
                         .HasConstraintName("fk_campaigns_clients_client_id");
                 });
 
+            modelBuilder.Entity("Callvia.Core.Campaigns.CampaignLeadCount", b =>
+                {
+                    b.HasOne("Callvia.Core.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId", "CampaignId")
+                        .HasPrincipalKey("ClientId", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_campaign_lead_counts_campaigns_client_id_campaign_id");
+                });
+
             modelBuilder.Entity("Callvia.Core.Identity.AppUser", b =>
                 {
                     b.HasOne("Callvia.Core.Tenancy.Client", null)
@@ -1751,6 +2223,50 @@ namespace Callvia.Core.Data.Migrations
                     b.Navigation("Authorization");
                 });
 
+            modelBuilder.Entity("Callvia.Core.Kpis.KpiCampaignReach", b =>
+                {
+                    b.HasOne("Callvia.Core.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId", "CampaignId")
+                        .HasPrincipalKey("ClientId", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_kpi_campaign_reach_campaigns_client_id_campaign_id");
+                });
+
+            modelBuilder.Entity("Callvia.Core.Kpis.KpiDailyLeads", b =>
+                {
+                    b.HasOne("Callvia.Core.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId", "CampaignId")
+                        .HasPrincipalKey("ClientId", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_kpi_daily_leads_campaigns_client_id_campaign_id");
+                });
+
+            modelBuilder.Entity("Callvia.Core.Leads.Import.LeadImport", b =>
+                {
+                    b.HasOne("Callvia.Core.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId", "CampaignId")
+                        .HasPrincipalKey("ClientId", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_lead_imports_campaigns_client_id_campaign_id");
+                });
+
+            modelBuilder.Entity("Callvia.Core.Leads.Import.LeadImportIssue", b =>
+                {
+                    b.HasOne("Callvia.Core.Leads.Import.LeadImport", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId", "ImportId")
+                        .HasPrincipalKey("ClientId", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_lead_import_issues_lead_imports_client_id_import_id");
+                });
+
             modelBuilder.Entity("Callvia.Core.Leads.Lead", b =>
                 {
                     b.HasOne("Callvia.Core.Campaigns.Campaign", "Campaign")
@@ -1789,6 +2305,16 @@ namespace Callvia.Core.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_suppressions_clients_client_id");
+                });
+
+            modelBuilder.Entity("Callvia.Core.Webhooks.ProviderSecret", b =>
+                {
+                    b.HasOne("Callvia.Core.Tenancy.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_provider_secrets_clients_client_id");
                 });
 
             modelBuilder.Entity("Callvia.Core.Webhooks.WebhookEvent", b =>
