@@ -53,6 +53,7 @@ public static class CoreRegistration
         services.AddScoped<Messaging.SuppressionList>();
         services.AddScoped<Webhooks.WebhookInbox>();
         services.AddScoped<Webhooks.WebhookEventProcessor>();
+        services.AddScoped<Webhooks.BatchLookups>();
         services.AddSingleton<Webhooks.WebhookMetrics>();
         services.AddScoped<Webhooks.WebhookEventAdmin>();
         services.AddScoped<Calls.RetellCallEvents>();

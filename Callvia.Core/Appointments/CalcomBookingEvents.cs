@@ -15,8 +15,44 @@ namespace Callvia.Core.Appointments;
 /// link's <c>metadata.leadId</c>, then the attendee's phone, then email, all within the tenant; a booking
 /// that matches no lead is kept with no lead (shown to the client), never dropped.
 /// </summary>
-public sealed class CalcomBookingEvents(CallviaDbContext db)
+public sealed class CalcomBookingEvents(CallviaDbContext db, Webhooks.BatchLookups batch)
 {
+    /// <summary>
+    /// For a batch of events: their bookings and the bookings rescheduled from them, and the leads they may match (by
+    /// metadata, phone, email) with the leads of those bookings, in one query each (<see cref="Webhooks.BatchLookups"/>).
+    /// </summary>
+    public async Task PrefetchAsync(IReadOnlyList<JsonElement> bodies, CancellationToken ct)
+    {
+        var uids = new HashSet<string>(StringComparer.Ordinal);
+        var leadIds = new HashSet<Guid>();
+        var phones = new HashSet<string>(StringComparer.Ordinal);
+        var emails = new HashSet<string>(StringComparer.Ordinal);
+        var region = await db.ClientRegionAsync(ct);
+        foreach (var body in bodies)
+        {
+            if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("payload", out var p) || p.ValueKind != JsonValueKind.Object)
+                continue;
+            if (Str(p, "uid") is { } uid) uids.Add(uid);
+            if (Str(p, "rescheduleUid") is { } original) uids.Add(original);
+            if (MetadataLead(p) is { } leadId) leadIds.Add(leadId);
+            foreach (var raw in Phones(p))
+                if (Leads.PhoneNumbers.ToE164(raw, region) is { } e164) phones.Add(e164);
+            emails.UnionWith(Emails(p));
+        }
+        var keys = uids.ToArray();
+        var appointments = await db.Appointments
+            .Where(a => keys.Contains(a.ProviderBookingUid) || (a.RescheduledFromUid != null && keys.Contains(a.RescheduledFromUid)))
+            .ToListAsync(ct);
+        batch.Covered("appointment", keys);
+        batch.Covered("rescheduled-from", keys);
+        batch.Covered("appointment", appointments.Select(a => a.ProviderBookingUid));
+        leadIds.UnionWith(appointments.Where(a => a.LeadId is not null).Select(a => a.LeadId!.Value));
+        var (ids, byPhone, byEmail) = (leadIds.ToArray(), phones.ToArray(), emails.ToArray());
+        await db.Leads.Where(l => ids.Contains(l.Id) || byPhone.Contains(l.PhoneE164) || (l.Email != null && byEmail.Contains(l.Email))).LoadAsync(ct);
+        batch.Covered("lead-phone", byPhone);
+        batch.Covered("lead-email", byEmail);
+    }
+
     public async Task ApplyAsync(string trigger, JsonElement body, CancellationToken ct)
     {
         var payload = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("payload", out var p) && p.ValueKind == JsonValueKind.Object
@@ -75,8 +111,8 @@ public sealed class CalcomBookingEvents(CallviaDbContext db)
             var current = queue.Dequeue();
             var uids = new List<string>();
             if (current.RescheduledFromUid is { } previous) uids.Add(previous);
-            var next = await db.Appointments.Where(a => a.RescheduledFromUid == current.ProviderBookingUid).Select(a => a.ProviderBookingUid).ToListAsync(ct);
-            uids.AddRange(next);
+            if (!batch.Covers("rescheduled-from", current.ProviderBookingUid))
+                uids.AddRange(await db.Appointments.Where(a => a.RescheduledFromUid == current.ProviderBookingUid).Select(a => a.ProviderBookingUid).ToListAsync(ct));
             uids.AddRange(db.Appointments.Local.Where(a => a.RescheduledFromUid == current.ProviderBookingUid).Select(a => a.ProviderBookingUid));
             foreach (var uid in uids.Where(u => !chain.ContainsKey(u)))
             {
@@ -94,7 +130,7 @@ public sealed class CalcomBookingEvents(CallviaDbContext db)
         }
         // a lead whose booking was ever made is booked, also when the booking's cancellation was applied before it
         if (chain.Values.Any(a => a.BookedAt is not null)
-            && await db.Leads.SingleOrDefaultAsync(l => l.Id == known.LeadId, ct) is { } lead
+            && await db.Leads.FindAsync([known.LeadId], ct) is { } lead
             && lead.Status is not (LeadStatus.Booked or LeadStatus.Dnc))
             lead.Status = LeadStatus.Booked;
     }
@@ -102,7 +138,7 @@ public sealed class CalcomBookingEvents(CallviaDbContext db)
     private async Task<Appointment> FindOrAddAsync(string uid, CancellationToken ct)
     {
         var found = db.Appointments.Local.FirstOrDefault(a => a.ProviderBookingUid == uid)
-                    ?? await db.Appointments.SingleOrDefaultAsync(a => a.ProviderBookingUid == uid, ct);
+                    ?? (batch.Covers("appointment", uid) ? null : await db.Appointments.SingleOrDefaultAsync(a => a.ProviderBookingUid == uid, ct));
         if (found is not null) return found;
         var created = new Appointment { ProviderBookingUid = uid };
         db.Appointments.Add(created);
@@ -134,32 +170,50 @@ public sealed class CalcomBookingEvents(CallviaDbContext db)
 
     private async Task<Lead?> MatchLeadAsync(JsonElement p, CancellationToken ct)
     {
-        if (p.TryGetProperty("metadata", out var meta) && meta.ValueKind == JsonValueKind.Object
-            && Guid.TryParse(Str(meta, "leadId") ?? Str(meta, "lead_id"), out var leadId)
-            && await db.Leads.SingleOrDefaultAsync(l => l.Id == leadId, ct) is { } byId)
+        if (MetadataLead(p) is { } leadId && await db.Leads.FindAsync([leadId], ct) is { } byId)
             return byId;
 
         var region = await db.ClientRegionAsync(ct);
+        foreach (var raw in Phones(p))
+            if (Leads.PhoneNumbers.ToE164(raw, region) is { } e164
+                && (batch.Covers("lead-phone", e164)
+                    ? db.Leads.Local.Where(l => l.PhoneE164 == e164).MaxBy(l => l.CreatedAt)
+                    : await db.Leads.Where(l => l.PhoneE164 == e164).OrderByDescending(l => l.CreatedAt).FirstOrDefaultAsync(ct)) is { } byPhone)
+                return byPhone;
+
+        foreach (var email in Emails(p))
+            if ((batch.Covers("lead-email", email)
+                    ? db.Leads.Local.Where(l => l.Email == email).MaxBy(l => l.CreatedAt)
+                    : await db.Leads.Where(l => l.Email == email).OrderByDescending(l => l.CreatedAt).FirstOrDefaultAsync(ct)) is { } byEmail)
+                return byEmail;
+        return null;
+    }
+
+    private static Guid? MetadataLead(JsonElement p) =>
+        p.TryGetProperty("metadata", out var meta) && meta.ValueKind == JsonValueKind.Object
+        && Guid.TryParse(Str(meta, "leadId") ?? Str(meta, "lead_id"), out var leadId) ? leadId : null;
+
+    /// <summary>The attendee's phone numbers as written, in the order they are tried.</summary>
+    private static List<string> Phones(JsonElement p)
+    {
         var phones = new List<string>();
         if (p.TryGetProperty("attendees", out var attendees) && attendees.ValueKind == JsonValueKind.Array)
             foreach (var attendee in attendees.EnumerateArray())
                 if (Str(attendee, "phoneNumber") is { } raw) phones.Add(raw);
         if (Response(p, "attendeePhoneNumber") is { } answered) phones.Add(answered);
         if (Str(p, "smsReminderNumber") is { } sms) phones.Add(sms);
-        foreach (var raw in phones)
-            if (Leads.PhoneNumbers.ToE164(raw, region) is { } e164
-                && await db.Leads.Where(l => l.PhoneE164 == e164).OrderByDescending(l => l.CreatedAt).FirstOrDefaultAsync(ct) is { } byPhone)
-                return byPhone;
+        return phones;
+    }
 
+    /// <summary>The attendee's email addresses, lower-cased, in the order they are tried.</summary>
+    private static List<string> Emails(JsonElement p)
+    {
         var emails = new List<string>();
-        if (p.TryGetProperty("attendees", out attendees) && attendees.ValueKind == JsonValueKind.Array)
+        if (p.TryGetProperty("attendees", out var attendees) && attendees.ValueKind == JsonValueKind.Array)
             foreach (var attendee in attendees.EnumerateArray())
                 if (Str(attendee, "email") is { } email) emails.Add(email.ToLowerInvariant());
         if (Response(p, "email") is { } answeredEmail) emails.Add(answeredEmail.ToLowerInvariant());
-        foreach (var email in emails)
-            if (await db.Leads.Where(l => l.Email == email).OrderByDescending(l => l.CreatedAt).FirstOrDefaultAsync(ct) is { } byEmail)
-                return byEmail;
-        return null;
+        return emails;
     }
 
     private static string? Response(JsonElement p, string field) =>

@@ -3,6 +3,7 @@ using static Callvia.Core.JsonFields;
 using Callvia.Core.Data;
 using Callvia.Core.Leads;
 using Callvia.Core.Messaging;
+using Callvia.Core.Tenancy;
 using Microsoft.EntityFrameworkCore;
 
 namespace Callvia.Core.Calls;
@@ -15,13 +16,44 @@ namespace Callvia.Core.Calls;
 /// The outcome is read from <c>call_analysis.custom_analysis_data.outcome</c> (our agents' analysis schema):
 /// <c>appointment_set</c>, <c>callback_requested</c>, <c>not_interested</c>.
 /// </summary>
-public sealed class RetellCallEvents(CallviaDbContext db)
+public sealed class RetellCallEvents(CallviaDbContext db, Webhooks.BatchLookups batch)
 {
+    /// <summary>
+    /// For a batch of events: their calls (by call id), those calls' usage records, their leads and the client, in one
+    /// query each, so that applying them reads no more (<see cref="Webhooks.BatchLookups"/>).
+    /// </summary>
+    public async Task PrefetchAsync(IReadOnlyList<JsonElement> bodies, CancellationToken ct)
+    {
+        var callIds = new HashSet<string>(StringComparer.Ordinal);
+        var leadIds = new HashSet<Guid>();
+        foreach (var body in bodies)
+        {
+            if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("call", out var call) || call.ValueKind != JsonValueKind.Object)
+                continue;
+            if (Str(call, "call_id") is { } callId) callIds.Add(callId);
+            if (call.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
+                && Guid.TryParse(Str(metadata, "lead_id"), out var leadId))
+                leadIds.Add(leadId);
+        }
+        var ids = callIds.ToArray();
+        var logs = await db.CallLogs.Where(c => ids.Contains(c.ProviderCallId)).ToListAsync(ct);
+        batch.Covered("call", ids);
+        var logIds = logs.Select(l => l.Id).ToArray();
+        await db.UsageRecords.Where(u => logIds.Contains(u.CallLogId)).LoadAsync(ct);
+        batch.Covered("usage", logIds.Select(i => i.ToString()));
+        leadIds.UnionWith(logs.Where(l => l.LeadId is not null).Select(l => l.LeadId!.Value));
+        var leads = leadIds.ToArray();
+        await db.Leads.Where(l => leads.Contains(l.Id)).LoadAsync(ct);
+        if (db.TrackedClient() is null) await db.Clients.LoadAsync(ct);
+    }
+
     public async Task ApplyAsync(string eventType, JsonElement body, CancellationToken ct)
     {
         var call = body.GetProperty("call");
         var callId = call.GetProperty("call_id").GetString()!;
-        var log = await db.CallLogs.SingleOrDefaultAsync(c => c.ProviderCallId == callId, ct);
+        // the batch's own first (an earlier event of this call, not saved yet), then the database
+        var log = db.CallLogs.Local.FirstOrDefault(c => c.ProviderCallId == callId)
+                  ?? (batch.Covers("call", callId) ? null : await db.CallLogs.SingleOrDefaultAsync(c => c.ProviderCallId == callId, ct));
         if (log is null)
         {
             log = new CallLog { ProviderCallId = callId };
@@ -74,9 +106,11 @@ public sealed class RetellCallEvents(CallviaDbContext db)
         }
 
         if (log.EndedAt is not null && log.DurationSeconds is { } seconds
-            && (db.Entry(log).State == EntityState.Added || !await db.UsageRecords.AnyAsync(u => u.CallLogId == log.Id, ct)))
+            && !db.UsageRecords.Local.Any(u => u.CallLogId == log.Id)
+            && (db.Entry(log).State == EntityState.Added || batch.Covers("usage", log.Id.ToString())
+                || !await db.UsageRecords.AnyAsync(u => u.CallLogId == log.Id, ct)))
         {
-            var rate = await db.Clients.Select(c => c.RatePerMinute).SingleAsync(ct);
+            var rate = db.TrackedClient()?.RatePerMinute ?? await db.Clients.Select(c => c.RatePerMinute).SingleAsync(ct);
             db.UsageRecords.Add(new UsageRecord
             {
                 CallLogId = log.Id, Seconds = seconds, RatePerMinute = rate,
@@ -91,7 +125,7 @@ public sealed class RetellCallEvents(CallviaDbContext db)
         if (log.LeadId is null && call.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
             && Guid.TryParse(Str(metadata, "lead_id"), out var leadId))
         {
-            var found = await db.Leads.SingleOrDefaultAsync(l => l.Id == leadId, ct);
+            var found = await db.Leads.FindAsync([leadId], ct);
             if (found is not null)
             {
                 log.LeadId = found.Id;
@@ -99,7 +133,7 @@ public sealed class RetellCallEvents(CallviaDbContext db)
                 return found;
             }
         }
-        return log.LeadId is { } id ? await db.Leads.SingleOrDefaultAsync(l => l.Id == id, ct) : null;
+        return log.LeadId is { } id ? await db.Leads.FindAsync([id], ct) : null;
     }
 
     private static int Rank(CallStatus s) => s switch { CallStatus.Registered => 0, CallStatus.Ongoing => 1, _ => 2 };

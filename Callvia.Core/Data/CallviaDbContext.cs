@@ -101,6 +101,21 @@ public class CallviaDbContext(DbContextOptions<CallviaDbContext> options, Tenant
         return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
+    /// <summary>
+    /// Saves like <see cref="SaveChangesAsync(bool, CancellationToken)"/> (tenant stamps and guard, timestamps), but with
+    /// one statement per table for all its new rows and one per set of changed columns for its changed rows
+    /// (<see cref="BulkChanges"/>), so the tables' statement triggers run once for all of them. For the webhook batches,
+    /// which apply many events' changes at once. Also detects changes, for a context that does not do so by itself.
+    /// </summary>
+    public async Task SaveChangesInBulkAsync(CancellationToken ct)
+    {
+        ChangeTracker.DetectChanges();
+        PrepareWrites();
+        ChangeTracker.DetectChanges(); // what PrepareWrites set through the entities (a new row's client)
+        if (!await BulkChanges.TryWriteAsync(this, ct))
+            await base.SaveChangesAsync(acceptAllChangesOnSuccess: true, ct);
+    }
+
     /// <summary>Stamps new tenant rows with the scope's client and refuses writes into another tenant.</summary>
     private void PrepareWrites()
     {

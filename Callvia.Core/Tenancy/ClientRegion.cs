@@ -13,6 +13,11 @@ public static class ClientRegion
 
     public static async Task<string> ClientRegionAsync(this CallviaDbContext db, CancellationToken ct = default) =>
         db.Tenant.ClientId is { } id
-            ? await db.Clients.Where(c => c.Id == id).Select(c => c.DefaultRegion).FirstOrDefaultAsync(ct) ?? Fallback
+            ? db.TrackedClient()?.DefaultRegion
+              ?? await db.Clients.Where(c => c.Id == id).Select(c => c.DefaultRegion).FirstOrDefaultAsync(ct) ?? Fallback
             : Fallback;
+
+    /// <summary>The scope's client when the context tracks it already (a webhook batch loads it once), else null.</summary>
+    public static Client? TrackedClient(this CallviaDbContext db) =>
+        db.Tenant.ClientId is { } id ? db.Clients.Local.FindEntry(id)?.Entity : null;
 }

@@ -43,6 +43,21 @@ public interface IWebhookProvider
     /// <see cref="PoisonEventException"/> fails the event at once; any other exception is retried.
     /// </summary>
     Task ApplyAsync(WebhookEvent ev, System.Text.Json.JsonElement payload, IServiceProvider services, CancellationToken ct);
+
+    /// <summary>
+    /// Whether the provider's events can be applied one after another without saving in between (a batch saves its
+    /// changes once, <see cref="WebhookEventProcessor.ProcessBatchAsync"/>): its rules find what earlier events of the
+    /// batch made or changed among the tracked entities first (<c>Local</c>, <c>FindAsync</c>), not only in the database.
+    /// Otherwise the batch saves before and after each of its events.
+    /// </summary>
+    bool AppliesWithoutSaving => false;
+
+    /// <summary>
+    /// Loads, for a batch of its events, what applying them will look up (one query per kind instead of one per event),
+    /// tracked, and records what it covered in <see cref="BatchLookups"/>. Optional: a provider that does nothing here
+    /// looks everything up as it applies.
+    /// </summary>
+    Task PrefetchAsync(IReadOnlyList<System.Text.Json.JsonElement> payloads, IServiceProvider services, CancellationToken ct) => Task.CompletedTask;
 }
 
 /// <summary>A delivery as the provider sent it, read by verification and classification (built by the API from the HTTP request).</summary>

@@ -16,7 +16,7 @@ namespace Callvia.Core.Webhooks;
 /// (<see cref="WebhookMetrics"/>), listed for the agency and can be replayed (<see cref="WebhookEventAdmin"/>).
 /// </para>
 /// </summary>
-public sealed class WebhookEventProcessor(CallviaDbContext db, IServiceProvider services, Tenancy.TenantContext tenant, Tenancy.KpiNotifier kpis, WebhookMetrics metrics, TimeProvider clock, ILogger<WebhookEventProcessor> logger)
+public sealed class WebhookEventProcessor(CallviaDbContext db, IServiceProvider services, Tenancy.TenantContext tenant, Tenancy.KpiNotifier kpis, WebhookMetrics metrics, BatchLookups lookups, TimeProvider clock, ILogger<WebhookEventProcessor> logger)
 {
     /// <summary>Attempts before an event that keeps failing is marked failed (its job and the sweep stop retrying it).</summary>
     public const int MaxAttempts = 5;
@@ -25,8 +25,8 @@ public sealed class WebhookEventProcessor(CallviaDbContext db, IServiceProvider 
     private const int BatchLockSpace = 0x0CA11E5;
 
     /// <summary>
-    /// Applies several of the current tenant's events in one transaction: each event's effects are flushed with its
-    /// <c>processed</c> mark, and all commit together, so a crash leaves all of them to do again or none. This is what keeps
+    /// Applies several of the current tenant's events in one transaction: each event's effects are saved with its
+    /// <c>processed</c> mark (all of the batch's with one statement per table), and all commit together, so a crash leaves all of them to do again or none. This is what keeps
     /// processing up with the ingest: one commit (one WAL flush) and one hold of the tenant's hot KPI rollup rows per batch
     /// instead of per event. A client's batches run one at a time, also across jobs-service instances (a transaction-scoped
     /// advisory lock): two of them would take the same rollup rows and leads in different orders and deadlock. An event
@@ -53,27 +53,47 @@ public sealed class WebhookEventProcessor(CallviaDbContext db, IServiceProvider 
                 ORDER BY received_at, id FOR UPDATE SKIP LOCKED
                 """).AsNoTracking().ToListAsync(ct);
             var now = clock.GetUtcNow();
-            foreach (var ev in events)
+            // the batch's changes are saved together at its end, one statement per table (SaveChangesInBulkAsync), so the
+            // rollup triggers run once per table and batch instead of once per event (measured: 200 one-row updates of
+            // call_logs 258 ms, one 200-row update 15 ms); changes are detected once, when saving
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            var payloads = events.ToDictionary(e => e.Id, e => TryParse(e.Payload));
+            try
             {
-                using var activity = StartActivity(ev);
-                // tracked only while it applies: what the change tracker scans on every save and lookup stays one event's
-                // (measured: tracking the whole batch doubled the time spent saving)
-                db.Events.Attach(ev);
-                var applied = await ApplyAsync(ev, ct);
-                if (applied)
+                // what the events will look up, loaded for all of them at once (a payload that is not JSON fails below)
+                foreach (var group in events.GroupBy(e => e.Provider))
+                    if (WebhookProviders.Find(group.Key) is { } provider)
+                        await provider.PrefetchAsync(group.Select(e => payloads[e.Id]).OfType<JsonDocument>().Select(d => d.RootElement).ToList(), services, ct);
+                foreach (var ev in events)
                 {
-                    MarkProcessed(ev, now);
-                    await db.SaveChangesAsync(ct);
-                    reasons.Add($"{ev.Provider}:{ev.EventType}");
+                    using var activity = StartActivity(ev);
+                    db.Events.Attach(ev);
+                    // a provider whose rules read only the database sees the batch's earlier changes saved, and its own saved
+                    var saving = WebhookProviders.Find(ev.Provider) is not { AppliesWithoutSaving: true };
+                    if (saving) await db.SaveChangesInBulkAsync(ct);
+                    if (await ApplyAsync(ev, payloads[ev.Id], ct))
+                    {
+                        MarkProcessed(ev, now);
+                        reasons.Add($"{ev.Provider}:{ev.EventType}");
+                    }
+                    if (saving) await db.SaveChangesInBulkAsync(ct);
                 }
-                db.ChangeTracker.Clear();
             }
+            finally
+            {
+                foreach (var document in payloads.Values) document?.Dispose();
+            }
+            await db.SaveChangesInBulkAsync(ct);
             await tx.CommitAsync(ct);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
             db.ChangeTracker.Clear();
+            db.ChangeTracker.AutoDetectChangesEnabled = true;
+            db.Database.AutoSavepointsEnabled = true;
+            lookups.Clear();
             reasons.Clear();
+            metrics.Split();
             logger.LogInformation(e, "A batch of {Count} webhook events failed; applying them one by one", eventIds.Count);
             foreach (var id in eventIds)
             {
@@ -85,6 +105,9 @@ public sealed class WebhookEventProcessor(CallviaDbContext db, IServiceProvider 
         finally
         {
             db.Database.AutoSavepointsEnabled = true;
+            db.ChangeTracker.AutoDetectChangesEnabled = true;
+            db.ChangeTracker.Clear();
+            lookups.Clear();
         }
         foreach (var reason in reasons)
             await kpis.PublishAsync(clientId, reason);
@@ -144,27 +167,34 @@ public sealed class WebhookEventProcessor(CallviaDbContext db, IServiceProvider 
 
     private async Task<bool> ApplyAsync(WebhookEvent ev, CancellationToken ct)
     {
+        using var payload = TryParse(ev.Payload);
+        return await ApplyAsync(ev, payload, ct);
+    }
+
+    private async Task<bool> ApplyAsync(WebhookEvent ev, JsonDocument? payload, CancellationToken ct)
+    {
         if (WebhookProviders.Find(ev.Provider) is not { } provider)
         {
             // no provider of ours stores such events; left as they are, not marked
             logger.LogDebug("No processor for {Provider} events", ev.Provider);
             return false;
         }
-        using var payload = ParsePayload(ev.Payload);
+        if (payload is null)
+            throw new PoisonEventException("The stored payload is not JSON: " + ParseError(ev.Payload));
         await provider.ApplyAsync(ev, payload.RootElement, services, ct);
         return true;
     }
 
-    private static JsonDocument ParsePayload(string payload)
+    private static JsonDocument? TryParse(string payload)
     {
-        try
-        {
-            return JsonDocument.Parse(payload);
-        }
-        catch (JsonException e)
-        {
-            throw new PoisonEventException("The stored payload is not JSON: " + e.Message);
-        }
+        try { return JsonDocument.Parse(payload); }
+        catch (JsonException) { return null; }
+    }
+
+    private static string ParseError(string payload)
+    {
+        try { using var _ = JsonDocument.Parse(payload); return "unreadable"; }
+        catch (JsonException e) { return e.Message; }
     }
 
     /// <summary>Counts the attempt and keeps the error; the event's provider when it is now failed for good, else null.</summary>

@@ -47,6 +47,51 @@ public sealed class WebhookBatchesShould(JobsFixture fixture)
     }
 
     [Fact]
+    public async Task Apply_a_batch_of_good_events_together_in_one_save_not_event_by_event()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        var lead = await fixture.CreateLeadAsync(tenant, "+12125550183", "together@example.com");
+        var other = await fixture.CreateLeadAsync(tenant, "+12125550184", "other@example.com");
+        var u = Guid.NewGuid().ToString("N");
+        // one call's three events and a second call, a booking, its reschedule, and a booking of another lead
+        var ids = new List<Guid>
+        {
+            await StoreAsync(tenant, "retell", "call_started", Call("call_started", "t1" + u, lead)),
+            await StoreAsync(tenant, "retell", "call_ended", Call("call_ended", "t1" + u, lead, 30_000)),
+            await StoreAsync(tenant, "retell", "call_analyzed", Call("call_analyzed", "t1" + u, lead, 30_000)),
+            await StoreAsync(tenant, "retell", "call_ended", Call("call_ended", "t2" + u, other, 5_000)),
+            await StoreAsync(tenant, "calcom", "BOOKING_CREATED", Booking("k1" + u, lead)),
+            await StoreAsync(tenant, "calcom", "BOOKING_RESCHEDULED", Rescheduled("k2" + u, "k1" + u, lead)),
+            await StoreAsync(tenant, "calcom", "BOOKING_CREATED", Booking("k3" + u, other)),
+        };
+        var metrics = fixture.Services.GetRequiredService<WebhookMetrics>();
+        var split = metrics.BatchesSplit;
+        var calls = $"SELECT coalesce(sum(calls), 0) FROM kpi_daily_calls WHERE client_id = '{tenant.Id}'";
+        var booked = $"SELECT coalesce(sum(booked), 0) FROM kpi_daily_appointments WHERE client_id = '{tenant.Id}'";
+        var (callsBefore, bookedBefore) = (await fixture.CountAsync(calls), await fixture.CountAsync(booked));
+
+        var errors = await fixture.InTenantAsync(tenant, sp => sp.GetRequiredService<WebhookEventProcessor>().ProcessBatchAsync(ids, default));
+
+        Assert.Empty(errors);
+        Assert.Equal(split, metrics.BatchesSplit); // applied as one batch, not split into events
+        Assert.Equal(ids.Count, await fixture.CountAsync($"SELECT count(*) FROM events WHERE id IN ('{string.Join("','", ids)}') AND status = 'processed' AND attempts = 1"));
+        Assert.Equal(1, await fixture.CountAsync($"SELECT count(*) FROM call_logs WHERE provider_call_id = 't1{u}' AND status = 'ended' AND duration_seconds = 30 AND lead_id = '{lead}'"));
+        Assert.Equal(2, await fixture.CountAsync($"SELECT count(*) FROM usage_records u JOIN call_logs c ON c.id = u.call_log_id WHERE c.provider_call_id IN ('t1{u}', 't2{u}')"));
+        Assert.Equal(1, await fixture.CountAsync($"SELECT count(*) FROM appointments WHERE provider_booking_uid = 'k1{u}' AND status = 'cancelled'"));
+        Assert.Equal(1, await fixture.CountAsync($"SELECT count(*) FROM appointments WHERE provider_booking_uid = 'k2{u}' AND status = 'booked' AND lead_id = '{lead}' AND rescheduled_from_uid = 'k1{u}'"));
+        Assert.Equal(LeadStatus.Booked, await LeadStatusAsync(tenant, lead));
+        Assert.Equal(LeadStatus.Booked, await LeadStatusAsync(tenant, other));
+        // the rollups saw every row of the batch: 2 calls, 2 bookings (the reschedule is not a new one)
+        Assert.Equal(callsBefore + 2, await fixture.CountAsync(calls));
+        Assert.Equal(bookedBefore + 2, await fixture.CountAsync(booked));
+    }
+
+    private static string Rescheduled(string uid, string from, Guid lead) =>
+        $"{{\"triggerEvent\":\"BOOKING_RESCHEDULED\",\"createdAt\":\"2026-04-21T10:00:00.000Z\",\"payload\":{{\"uid\":\"{uid}\",\"rescheduleUid\":\"{from}\"," +
+        $"\"startTime\":\"2026-05-02T15:00:00Z\",\"endTime\":\"2026-05-02T15:30:00Z\",\"rescheduleStartTime\":\"2026-05-01T15:00:00Z\"," +
+        $"\"attendees\":[{{\"name\":\"Dana\",\"email\":\"nobody@example.com\"}}],\"metadata\":{{\"leadId\":\"{lead}\"}}}}}}";
+
+    [Fact]
     public async Task Keep_a_retryable_failure_for_its_retry_and_apply_the_rest()
     {
         var tenant = await fixture.CreateTenantAsync();

@@ -35,4 +35,9 @@ public sealed class CalcomWebhook : IWebhookProvider
 
     public Task ApplyAsync(WebhookEvent ev, JsonElement payload, IServiceProvider services, CancellationToken ct) =>
         services.GetRequiredService<CalcomBookingEvents>().ApplyAsync(ev.EventType, payload, ct);
+
+    public bool AppliesWithoutSaving => true;
+
+    public Task PrefetchAsync(IReadOnlyList<JsonElement> payloads, IServiceProvider services, CancellationToken ct) =>
+        services.GetRequiredService<CalcomBookingEvents>().PrefetchAsync(payloads, ct);
 }

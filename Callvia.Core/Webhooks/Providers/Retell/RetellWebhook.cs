@@ -33,4 +33,9 @@ public sealed class RetellWebhook : IWebhookProvider
 
     public Task ApplyAsync(WebhookEvent ev, JsonElement payload, IServiceProvider services, CancellationToken ct) =>
         services.GetRequiredService<RetellCallEvents>().ApplyAsync(ev.EventType, payload, ct);
+
+    public bool AppliesWithoutSaving => true;
+
+    public Task PrefetchAsync(IReadOnlyList<JsonElement> payloads, IServiceProvider services, CancellationToken ct) =>
+        services.GetRequiredService<RetellCallEvents>().PrefetchAsync(payloads, ct);
 }
