@@ -83,7 +83,12 @@ public static class CoreRegistration
             s.DisableMetrics = !telemetry;
         });
 
-        builder.AddRedisClient(RedisConnectionName, s => s.DisableTracing = !telemetry, o => o.AbortOnConnectFail = false);
+        // the thread pool, not dedicated socket threads: those spun on a core the jobs service needs (measured: 11 % of its CPU)
+        builder.AddRedisClient(RedisConnectionName, s => s.DisableTracing = !telemetry, o =>
+        {
+            o.AbortOnConnectFail = false;
+            o.SocketManager = SocketManager.ThreadPool;
+        });
 
         // One key ring for every service, so the portal's session cookie is readable by the API and
         // the jobs dashboard, and provider secrets encrypted by one service decrypt in another.

@@ -30,18 +30,24 @@ internal static class BulkChanges
         foreach (var type in InDependencyOrder(entries.Select(e => e.Metadata).Distinct()))
         {
             var added = entries.Where(e => e.Metadata == type && e.State == EntityState.Added).ToList();
-            if (added.Count > 0) await InsertAsync(conn, tx, type, added, ct);
+            foreach (var chunk in added.Chunk(RowsPerStatement(Written(type).Count())))
+                await InsertAsync(conn, tx, type, [.. chunk], ct);
         }
         foreach (var group in entries.Where(e => e.State == EntityState.Modified)
                      .GroupBy(e => (e.Metadata, Columns: string.Join(",", Changed(e).Select(p => p.Name)))))
         {
             var modified = group.ToList();
             var columns = Changed(modified[0]).ToList();
-            if (columns.Count > 0) await UpdateAsync(conn, tx, group.Key.Metadata, columns, modified, ct);
+            if (columns.Count == 0) continue;
+            foreach (var chunk in modified.Chunk(RowsPerStatement(columns.Count + 1)))
+                await UpdateAsync(conn, tx, group.Key.Metadata, columns, [.. chunk], ct);
         }
         foreach (var entry in entries) entry.State = EntityState.Unchanged;
         return true;
     }
+
+    /// <summary>PostgreSQL takes at most 65,535 parameters in a statement.</summary>
+    private static int RowsPerStatement(int columns) => Math.Max(1, 30_000 / Math.Max(1, columns));
 
     private static bool Supported(EntityEntry entry)
     {

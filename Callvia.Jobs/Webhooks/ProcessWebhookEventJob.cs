@@ -15,7 +15,7 @@ namespace Callvia.Jobs.Webhooks;
 public sealed class ProcessWebhookEventJob(IServiceScopeFactory scopes, TenantContext jobTenant, ILogger<ProcessWebhookEventJob> logger)
 {
     /// <summary>The most events one job carries.</summary>
-    public const int BatchSize = 100;
+    public const int BatchSize = 500;
 
     [AutomaticRetry(Attempts = WebhookEventProcessor.MaxAttempts)]
     public async Task RunAsync(Guid[] eventIds, CancellationToken ct)

@@ -98,27 +98,56 @@ public static class WebhookBenchmark
         await using var super = NpgsqlDataSource.Create(o["super"]);
         const string Bench = "provider IN ('retell', 'calcom') AND provider_event_key LIKE '%bench%'";
         var stored = await ScalarAsync(super, $"SELECT count(*) FROM events WHERE {Bench}");
-        var watch = Stopwatch.StartNew();
-        var processed = 0L;
-        var limit = TimeSpan.FromMinutes(int.Parse(o.GetValueOrDefault("wait-minutes", "10")));
-        while (watch.Elapsed < limit)
+        var limit = TimeSpan.FromMinutes(int.Parse(o.GetValueOrDefault("wait-minutes", "10"), System.Globalization.CultureInfo.InvariantCulture));
+        // cold: the jobs service was just started, its code is compiled while it works (the first seconds of any deploy)
+        var (coldProcessed, coldSeconds) = await DrainAsync(super, Bench, stored, limit);
+        // warm: the same events again as new (their effects deleted first), twice, by the service now running; the
+        // last pass is what a service that runs for hours does, and what the budget is about
+        var warm = new List<(long Processed, double Seconds)>();
+        for (var pass = 0; pass < 2; pass++)
         {
-            processed = await ScalarAsync(super, $"SELECT count(*) FROM events WHERE {Bench} AND status = 'processed'");
-            if (processed >= stored) break;
-            await Task.Delay(1000);
+            await ExecAsync(super, """
+                DELETE FROM usage_records WHERE call_log_id IN (SELECT id FROM call_logs WHERE provider_call_id LIKE 'bench%');
+                DELETE FROM call_logs WHERE provider_call_id LIKE 'bench%';
+                DELETE FROM appointments WHERE provider_booking_uid LIKE 'bench%';
+                """);
+            await ExecAsync(super, $"UPDATE events SET status = 'received', attempts = 0, processed_at = NULL WHERE {Bench}");
+            warm.Add(await DrainAsync(super, Bench, stored, limit));
         }
-        var seconds = watch.Elapsed.TotalSeconds;
+        var (processed, seconds) = warm[^1];
         var distinct = await ScalarAsync(super, "SELECT count(DISTINCT (provider, provider_event_key)) FROM events WHERE provider_event_key LIKE '%bench%'");
         var applied = await ScalarAsync(super, "SELECT count(*) FROM call_logs WHERE provider_call_id LIKE 'bench%'")
                       + await ScalarAsync(super, "SELECT count(*) FROM appointments WHERE provider_booking_uid LIKE 'bench%'");
-        var consistent = stored == accepted && processed == stored && distinct == stored && applied == stored;
-        var rate = processed / seconds;
-        Console.WriteLine($"processing: {processed:N0} events in {seconds:F0} s = {rate:N0} events/s (the jobs service, started after the load)");
-        Console.WriteLine($"processing {rate:N0} events/s beside ingest {ingest:N0} req/s: baseline 160–236 events/s (before batches: 236 in the issue, 160 measured here on 2026-12-01), budget >= {ProcessingBudget:N0} events/s: " +
+        var usage = await ScalarAsync(super, "SELECT count(*) FROM usage_records u JOIN call_logs c ON c.id = u.call_log_id WHERE c.provider_call_id LIKE 'bench%'");
+        var consistent = stored == accepted && coldProcessed == stored && warm.All(w => w.Processed == stored) && distinct == stored && applied == stored;
+        var (coldRate, rate) = (coldProcessed / coldSeconds, processed / seconds);
+        Console.WriteLine($"processing, cold: {coldProcessed:N0} events in {coldSeconds:F1} s = {coldRate:N0} events/s (the jobs service just started)");
+        foreach (var (n, (count, time)) in warm.Select((w, i) => (i + 2, w)))
+            Console.WriteLine($"processing, pass {n}: {count:N0} events in {time:F1} s = {count / time:N0} events/s (the same events again as new, the service running)");
+        Console.WriteLine($"processing {rate:N0} events/s warm (last pass; {coldRate:N0} cold) beside ingest {ingest:N0} req/s: baseline 160–236 events/s (before batches: 236 in the issue, 160 measured here on 2026-12-01), budget >= {ProcessingBudget:N0} events/s: " +
                           (rate >= ProcessingBudget ? "budget met" : "BUDGET NOT MET"));
-        Console.WriteLine($"accepted {accepted:N0} (incl. warm-up), stored {stored:N0}, processed {processed:N0}, distinct {distinct:N0}, " +
-                          $"applied (call logs + appointments) {applied:N0}: {(consistent ? "consistent" : "MISMATCH")}");
+        Console.WriteLine($"accepted {accepted:N0} (incl. warm-up), stored {stored:N0}, processed {processed:N0} (three times), distinct {distinct:N0}, " +
+                          $"applied (call logs + appointments) {applied:N0}, usage records {usage:N0}: {(consistent ? "consistent" : "MISMATCH")}");
         return consistent && rate >= ProcessingBudget ? 0 : 1;
+    }
+
+    /// <summary>
+    /// Waits until no event is left to process (a probe of the pending events' partial index, cheap enough to ask every
+    /// 50 ms without slowing the processing it watches); how many bench events are processed, and in how many seconds.
+    /// </summary>
+    private static async Task<(long Processed, double Seconds)> DrainAsync(NpgsqlDataSource super, string bench, long stored, TimeSpan limit)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < limit && await ScalarAsync(super, "SELECT count(*) FROM (SELECT 1 FROM events WHERE status IN ('received', 'processing') LIMIT 1) x") > 0)
+            await Task.Delay(50);
+        var seconds = watch.Elapsed.TotalSeconds;
+        return (await ScalarAsync(super, $"SELECT count(*) FROM events WHERE {bench} AND status = 'processed'"), seconds);
+    }
+
+    private static async Task ExecAsync(NpgsqlDataSource db, string sql)
+    {
+        await using var cmd = db.CreateCommand(sql);
+        await cmd.ExecuteNonQueryAsync();
     }
 
     private const double ProcessingBudget = 2000;

@@ -21,7 +21,8 @@ namespace Callvia.Jobs.Tests;
 [Collection(JobsCollection.Name)]
 public sealed class CrashRecoveryShould(JobsFixture fixture)
 {
-    private const int Events = 300;
+    /// <summary>Three batches (ProcessWebhookEventJob.BatchSize): the kill comes after the first commits.</summary>
+    private const int Events = 3 * ProcessWebhookEventJob.BatchSize;
 
     [Fact]
     public async Task Apply_every_event_exactly_once_after_the_worker_is_killed_mid_batch()
@@ -31,14 +32,13 @@ public sealed class CrashRecoveryShould(JobsFixture fixture)
         await using var admin = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(fixture.Servers.PostgresAdmin) { Database = db.Name }.ConnectionString).Build();
         var clientId = Guid.NewGuid();
         await ExecAsync(admin, $"INSERT INTO clients (id, slug, name, status, time_zone, default_region, rate_per_minute, milestone_size, milestone_amount, currency, created_at, updated_at) VALUES ('{clientId}', 'c{clientId.ToString("N")[..20]}', 'Crash Co', 'active', 'UTC', 'US', 0.2, 25, 2000, 'usd', now(), now())");
-        var eventIds = new List<Guid>();
-        for (var i = 0; i < Events; i++)
-        {
-            var id = Guid.NewGuid();
-            eventIds.Add(id);
-            var body = $"{{\"event\":\"call_ended\",\"call\":{{\"call_id\":\"crash_{i}\",\"call_status\":\"ended\",\"start_timestamp\":1767610800000,\"end_timestamp\":1767610860000,\"duration_ms\":60000}}}}";
-            await ExecAsync(admin, $"INSERT INTO events (id, client_id, provider, provider_event_key, event_type, payload, status, attempts, received_at) VALUES ('{id}', '{clientId}', 'retell', 'crash_{i}:call_ended', 'call_ended', '{body}', 'received', 0, now())");
-        }
+        await ExecAsync(admin, $$$"""
+            INSERT INTO events (id, client_id, provider, provider_event_key, event_type, payload, status, attempts, received_at)
+            SELECT gen_random_uuid(), '{{{clientId}}}', 'retell', 'crash_' || i || ':call_ended', 'call_ended',
+                   '{"event":"call_ended","call":{"call_id":"crash_' || i || '","call_status":"ended","start_timestamp":1767610800000,"end_timestamp":1767610860000,"duration_ms":60000}}',
+                   'received', 0, now()
+            FROM generate_series(0, {{{Events - 1}}}) i
+            """);
 
         // the jobs service's dispatcher claims the stored events and enqueues their processing itself
         var storage = new PostgreSqlStorage(new NpgsqlConnectionFactory(db.AppConnectionString, new PostgreSqlStorageOptions()), new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = false });
