@@ -6,6 +6,9 @@
 --                       and the call's campaign (a call without a campaign: the empty uuid)
 --   kpi_campaign_reach  each campaign's called and contacted leads, from leads.first_called_at / first_contacted_at,
 --                       which the call triggers keep (a lead's first call, its first connected call)
+-- The INSERT / DELETE / UPDATE branches repeat one statement over different transition tables: a PL/pgSQL statement
+-- can only name the transition tables its trigger has, so the shared part cannot be factored out without dynamic SQL
+-- (planned on every call) or copying the rows into arrays (a second copy of every changed row).
 
 CREATE OR REPLACE FUNCTION kpi_leads_changes() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -1,5 +1,8 @@
 -- KPI rollup of appointments (kpi_daily_appointments): bookings by the local day they were made (a reschedule is not
 -- a new booking), outcomes (shown, verified = shown or no-show) by the local day the appointment starts.
+-- The INSERT / DELETE / UPDATE branches repeat one statement over different transition tables: a PL/pgSQL statement
+-- can only name the transition tables its trigger has, so the shared part cannot be factored out without dynamic SQL
+-- (planned on every call) or copying the rows into arrays (a second copy of every changed row).
 
 CREATE OR REPLACE FUNCTION kpi_appointments_changes() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -5,6 +5,9 @@
 -- campaign, and a call takes its lead's), so the campaigns' sums are the client's.
 -- A statement changes the sequences of the leads it touches: their pairs after the statement (call_logs now) minus
 -- their pairs before it (call_logs now with the statement's rows replaced by their old versions).
+-- The INSERT / DELETE / UPDATE branches repeat one statement over different transition tables: a PL/pgSQL statement
+-- can only name the transition tables its trigger has, so the shared part cannot be factored out without dynamic SQL
+-- (planned on every call) or copying the rows into arrays (a second copy of every changed row).
 
 CREATE OR REPLACE FUNCTION kpi_reach_changes() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
