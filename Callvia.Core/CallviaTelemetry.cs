@@ -12,4 +12,21 @@ public static class CallviaTelemetry
         traceParent is not null && ActivityContext.TryParse(traceParent, null, isRemote: true, out var parent)
             ? Source.StartActivity(name, kind, parent)
             : Source.StartActivity(name, kind);
+
+    /// <summary>
+    /// The activity of work done for several stored trace contexts at once (a batch of webhook events): when they are
+    /// all one trace (a single event, most often), it continues that trace, so the trace shows the work's effects too;
+    /// otherwise it is a new root linked to each of them.
+    /// </summary>
+    public static Activity? StartForMany(string name, IEnumerable<string?> traceParents, ActivityKind kind = ActivityKind.Consumer)
+    {
+        var contexts = new List<ActivityContext>();
+        foreach (var traceParent in traceParents)
+            if (traceParent is not null && ActivityContext.TryParse(traceParent, null, isRemote: true, out var context))
+                contexts.Add(context);
+        var traces = contexts.Select(c => c.TraceId).Distinct().Count();
+        return traces == 1
+            ? Source.StartActivity(name, kind, contexts[0])
+            : Source.StartActivity(name, kind, parentContext: default, links: contexts.Select(c => new ActivityLink(c)));
+    }
 }

@@ -193,6 +193,44 @@ public sealed class WebhookEventOutcomesShould(JobsFixture fixture)
         Assert.Equal(System.Diagnostics.ActivityKind.Consumer, processing.Kind);
     }
 
+    [Fact]
+    public async Task Keep_a_batchs_lookups_and_save_in_its_events_trace_or_linked_to_each_of_them()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        var stopped = new List<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = s => s.Name == "Callvia",
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a => { lock (stopped) stopped.Add(a); },
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        async Task<(Guid Id, string TraceId)> DeliverAsync()
+        {
+            var callId = "call_" + Guid.NewGuid().ToString("N");
+            using var request = new System.Diagnostics.Activity("POST /api/webhooks/retell").SetIdFormat(System.Diagnostics.ActivityIdFormat.W3C).Start();
+            var id = (await fixture.InTenantAsync(tenant, sp => sp.GetRequiredService<WebhookInbox>().AcceptAsync("retell", callId + ":call_started", "call_started",
+                $"{{\"event\":\"call_started\",\"call\":{{\"call_id\":\"{callId}\",\"call_status\":\"ongoing\",\"start_timestamp\":1764590400000}}}}", default)))!.Value;
+            return (id, request.TraceId.ToString());
+        }
+        System.Diagnostics.Activity Span(Guid id) => Assert.Single(stopped, a => a.GetTagItem("callvia.event.id") is Guid g && g == id);
+
+        // one event: the batch (its lookups, its save) continues the event's trace, the event's span is under it
+        var (alone, aloneTrace) = await DeliverAsync();
+        Assert.Empty(await fixture.InTenantAsync(tenant, sp => sp.GetRequiredService<WebhookEventProcessor>().ProcessBatchAsync([alone], default)));
+        var batch = Assert.Single(stopped, a => a.OperationName == "webhook.process batch" && a.TraceId.ToString() == aloneTrace);
+        Assert.Equal(batch.SpanId, Span(alone).ParentSpanId);
+
+        // events of two requests: the batch is a new trace linked to both; each event's span continues its request's
+        var (first, firstTrace) = await DeliverAsync();
+        var (second, secondTrace) = await DeliverAsync();
+        Assert.Empty(await fixture.InTenantAsync(tenant, sp => sp.GetRequiredService<WebhookEventProcessor>().ProcessBatchAsync([first, second], default)));
+        var linked = Assert.Single(stopped, a => a.OperationName == "webhook.process batch" && a.Links.Count() == 2);
+        Assert.Equal(new[] { firstTrace, secondTrace }.Order(), linked.Links.Select(l => l.Context.TraceId.ToString()).Order());
+        Assert.Equal(firstTrace, Span(first).TraceId.ToString());
+        Assert.Equal(secondTrace, Span(second).TraceId.ToString());
+    }
+
     private async Task<string> ApplyAsync(TestTenant tenant, string provider, string type, string body) =>
         (await ApplyWithIdAsync(tenant, provider, type, body)).Outcome;
 
