@@ -19,13 +19,16 @@ public static class PortalApp
         builder.Services.AddRazorPages(o =>
         {
             o.Conventions.AllowAnonymousToFolder("/Account");
+            o.Conventions.AllowAnonymousToPage("/Error");
             o.Conventions.AuthorizeFolder("/Admin", CallviaPolicies.Agency);
         });
 
         var app = builder.Build();
         app.UseForwardedHeaders();
         if (!app.Environment.IsDevelopment())
-            app.UseExceptionHandler("/Error");
+            app.UseExceptionHandler("/error/500");
+        // a page that is not there, or not open to the caller, gets a page with a way back (not a blank status)
+        app.UseStatusCodePagesWithReExecute("/error/{0}");
         app.UseRouting();
         app.UseTenantResolution(htmlErrors: true);
         app.UseAuthentication();

@@ -1,4 +1,8 @@
+using Callvia.Core.Kpis;
+using Callvia.Core.Tenancy;
+using Callvia.Portal.Display;
 using Callvia.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Xunit;
 
@@ -9,44 +13,155 @@ namespace Callvia.Portal.Tests;
 public sealed class BrowserShould(PortalFixture fixture)
 {
     private const string ChromiumPath = "/usr/bin/chromium";
+    private static readonly string Shots = Path.Combine(AppContext.BaseDirectory, "screenshots");
 
     [Fact]
     public async Task Sign_in_on_the_tenants_address_and_show_its_campaigns_only()
     {
         var a = await fixture.CreateTenantAsync("Acme Browser " + Guid.NewGuid().ToString("N")[..4]);
         var b = await fixture.CreateTenantAsync("Globex Browser " + Guid.NewGuid().ToString("N")[..4]);
+        await using var browser = await LaunchAsync();
+        var page = await browser.NewPageAsync();
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        // Chromium resolves *.localhost to the loopback address itself.
+        await page.GotoAsync(fixture.Portal.HostUri(a.Slug).ToString());
+        Assert.Contains("/account/sign-in", page.Url);
+        await SignInAsync(page, a);
+        await page.WaitForSelectorAsync("[data-testid=kpis]");
+        Assert.Equal(a.Name, await page.InnerTextAsync("[data-testid=tenant-name]"));
+
+        await page.ClickAsync("[data-testid=nav] >> text=Campaigns");
+        await page.WaitForSelectorAsync("[data-testid=campaigns]");
+        Assert.Equal("page", await page.GetAttributeAsync("[data-testid=nav] >> text=Campaigns", "aria-current"));
+        var table = await page.InnerTextAsync("[data-testid=campaigns]");
+        Assert.All(a.CampaignNames, name => Assert.Contains(name, table));
+        var text = await page.InnerTextAsync("body");
+        Assert.DoesNotContain(b.Name, text);
+        Assert.All(b.CampaignNames, name => Assert.DoesNotContain(name, text));
+        await ShotAsync(page, "campaigns");
+
+        // The same browser on B's address is not signed in there.
+        await page.GotoAsync(fixture.Portal.HostUri(b.Slug).ToString());
+        Assert.Contains("/account/sign-in", page.Url);
+    }
+
+    [Fact]
+    public async Task Show_the_dashboard_as_the_kpi_rules_count_it_for_the_period_and_campaign_chosen()
+    {
+        var tenant = await fixture.CreateTenantAsync("Dash " + Guid.NewGuid().ToString("N")[..4]);
+        await using var browser = await LaunchAsync();
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(fixture.Portal.HostUri(tenant.Slug).ToString());
+        await SignInAsync(page, tenant);
+        await page.WaitForSelectorAsync("[data-testid=kpis]");
+
+        // the default period, the last 30 days with today, in the client's time zone: what KpiService counts
+        var expected = await KpisAsync(tenant, KpiPeriod.Last30Days, campaign: null);
+        await AssertCardsAsync(page, expected);
+        Assert.True(expected.Leads > 0 && expected.Calls > 0, "the test tenant has a lead and a call");
+        Assert.Contains("Last 30 days", await page.InnerTextAsync("#range >> option[selected]"));
+        await ShotAsync(page, "dashboard");
+
+        // another campaign: its own numbers (none of the tenant's activity is in its second campaign)
+        await page.SelectOptionAsync("#campaign", new SelectOptionValue { Label = tenant.CampaignNames[1] });
+        await page.WaitForURLAsync(url => url.Contains("campaign="));
+        await AssertCardsAsync(page, await KpisAsync(tenant, KpiPeriod.Last30Days, tenant.CampaignIds[1]));
+        Assert.Equal("0", await page.InnerTextAsync("[data-testid=kpi-leads] .value"));
+        Assert.Equal("—", await page.InnerTextAsync("[data-testid=kpi-contact-rate] .value"));
+        await page.WaitForSelectorAsync("[data-testid=empty-state]");
+
+        // a preset keeps the campaign; today only
+        await page.SelectOptionAsync("#range", KpiPeriod.Today);
+        await page.WaitForURLAsync(url => url.Contains("range=today"));
+        Assert.Contains($"campaign={tenant.CampaignIds[1]}", page.Url);
+        await AssertCardsAsync(page, await KpisAsync(tenant, KpiPeriod.Today, tenant.CampaignIds[1]));
+
+        // a custom period that ends before it starts is refused next to the field, and nothing breaks
+        await page.GotoAsync(fixture.Portal.HostUri(tenant.Slug) + "?range=custom&from=2026-03-10&to=2026-03-01");
+        Assert.Equal("The last day is before the first.", await page.InnerTextAsync("[data-testid=period-error]"));
+        await page.WaitForSelectorAsync("[data-testid=kpis]");
+
+        // a phone's width: every card is on the page, none cut off
+        await page.SetViewportSizeAsync(390, 844);
+        await page.GotoAsync(fixture.Portal.HostUri(tenant.Slug).ToString());
+        var widths = await page.EvalOnSelectorAllAsync<double[]>("[data-testid=kpis] .kpi", "cards => cards.map(c => c.getBoundingClientRect().right)");
+        Assert.Equal(6, widths.Length);
+        Assert.All(widths, right => Assert.True(right <= 390, $"a card ends at {right}px"));
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= 390"), "no horizontal scroll");
+        await ShotAsync(page, "dashboard-390");
+    }
+
+    [Fact]
+    public async Task Answer_a_page_that_is_not_there_with_a_way_back()
+    {
+        var tenant = await fixture.CreateTenantAsync("Lost " + Guid.NewGuid().ToString("N")[..4]);
+        await using var browser = await LaunchAsync();
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(fixture.Portal.HostUri(tenant.Slug).ToString());
+        await SignInAsync(page, tenant);
+        await page.WaitForSelectorAsync("[data-testid=kpis]");
+
+        var response = await page.GotoAsync(fixture.Portal.HostUri(tenant.Slug) + "no-such-page");
+        Assert.Equal(404, response!.Status);
+        Assert.Contains("can't find that page", await page.InnerTextAsync("[data-testid=error-page]"));
+        await ShotAsync(page, "not-found");
+        await page.ClickAsync("[data-testid=error-page] >> text=Back to the dashboard");
+        await page.WaitForSelectorAsync("[data-testid=kpis]");
+    }
+
+    private Task<KpiSnapshot> KpisAsync(TestTenant tenant, string preset, Guid? campaign) =>
+        fixture.InTenantAsync(tenant, async sp =>
+        {
+            var zone = sp.GetRequiredService<TenantContext>().Tenant!.TimeZone;
+            var period = KpiPeriod.Resolve(preset, null, null, KpiPeriod.TodayIn(zone, DateTimeOffset.UtcNow)).Period!;
+            return await sp.GetRequiredService<KpiService>().GetAsync(period.ToRange(zone, campaign), default);
+        });
+
+    private static async Task AssertCardsAsync(IPage page, KpiSnapshot k)
+    {
+        Assert.Equal(Format.Count(k.Leads), await page.InnerTextAsync("[data-testid=kpi-leads] .value"));
+        Assert.Equal(Format.Count(k.Calls), await page.InnerTextAsync("[data-testid=kpi-calls] .value"));
+        Assert.Equal(Format.Rate(k.ContactRate, k.CalledLeads), await page.InnerTextAsync("[data-testid=kpi-contact-rate] .value"));
+        Assert.Equal(Format.Count(k.AppointmentsBooked), await page.InnerTextAsync("[data-testid=kpi-booked] .value"));
+        Assert.Equal(Format.Rate(k.ShowRate, k.AppointmentsVerified), await page.InnerTextAsync("[data-testid=kpi-show-rate] .value"));
+        Assert.Equal(Format.Money(k.UsageCost, k.Currency), await page.InnerTextAsync("[data-testid=kpi-cost] .value"));
+    }
+
+    private static async Task SignInAsync(IPage page, TestTenant tenant)
+    {
+        await page.FillAsync("input[name=Email]", tenant.AdminEmail);
+        await page.FillAsync("input[name=Password]", tenant.Password);
+        await page.ClickAsync("button[type=submit]");
+    }
+
+    private static async Task ShotAsync(IPage page, string name)
+    {
+        Directory.CreateDirectory(Shots);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Shots, name + ".png"), FullPage = true });
+    }
+
+    private static async Task<Browser> LaunchAsync()
+    {
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = ChromiumPath,
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
         });
-        var page = await browser.NewPageAsync();
+        return new Browser(playwright, browser);
+    }
 
-        // Chromium resolves *.localhost to the loopback address itself.
-        await page.GotoAsync(fixture.Portal.HostUri(a.Slug).ToString());
-        Assert.Contains("/account/sign-in", page.Url);
-        await page.FillAsync("input[name=Email]", a.AdminEmail);
-        await page.FillAsync("input[name=Password]", a.Password);
-        await page.ClickAsync("button[type=submit]");
-        await page.WaitForSelectorAsync("[data-testid=campaigns]");
+    /// <summary>The browser and its Playwright driver, closed together.</summary>
+    private sealed class Browser(IPlaywright playwright, IBrowser browser) : IAsyncDisposable
+    {
+        public Task<IPage> NewPageAsync() => browser.NewPageAsync();
 
-        Assert.Equal(a.Name, await page.InnerTextAsync("[data-testid=client-name]"));
-        var table = await page.InnerTextAsync("[data-testid=campaigns]");
-        Assert.All(a.CampaignNames, name => Assert.Contains(name, table));
-        var text = await page.InnerTextAsync("body");
-        Assert.DoesNotContain(b.Name, text);
-        Assert.All(b.CampaignNames, name => Assert.DoesNotContain(name, text));
-
-        var shots = Path.Combine(AppContext.BaseDirectory, "screenshots");
-        Directory.CreateDirectory(shots);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "tenant-home.png"), FullPage = true });
-
-        // The same browser on B's address is not signed in there.
-        await page.GotoAsync(fixture.Portal.HostUri(b.Slug).ToString());
-        Assert.Contains("/account/sign-in", page.Url);
+        public async ValueTask DisposeAsync()
+        {
+            await browser.DisposeAsync();
+            playwright.Dispose();
+        }
     }
 }

@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Callvia.Portal.Pages;
+
+/// <summary>What a person sees for a page that is not there, a page they may not open, or our own failure: a way back.</summary>
+public sealed class ErrorModel : PageModel
+{
+    public int Code { get; private set; }
+
+    public void OnGet(int? code)
+    {
+        Code = code is >= 400 and < 600 ? code.Value : 500;
+        Response.StatusCode = Code;
+    }
+
+    public string Title => Code switch
+    {
+        404 => "We can't find that page",
+        403 => "This page isn't open to you",
+        _ => "Something went wrong on our side",
+    };
+
+    public string Detail => Code switch
+    {
+        404 => "The address may be mistyped, or the page has moved.",
+        403 => "Your account can't open this page. Ask your account's owner if you need it.",
+        _ => "Nothing you entered was lost. Try again in a moment.",
+    };
+}
