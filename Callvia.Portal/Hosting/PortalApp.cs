@@ -36,6 +36,7 @@ public static class PortalApp
         app.UseAgencyActAsAudit(); // an agency admin signed in on a client host: each page it opens there is audited
         app.MapDefaultEndpoints();
         app.MapRazorPages();
+        app.MapLiveKpis();
         return app;
     }
 }

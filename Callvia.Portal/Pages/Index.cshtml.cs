@@ -45,6 +45,19 @@ public sealed class IndexModel(TenantContext tenant, CallviaDbContext db, Agency
             return;
         }
 
+        await LoadKpisAsync(ct);
+    }
+
+    /// <summary>The cards and charts alone, for the page's live update (its <c>EventSource</c> on <c>/live/kpis</c>).</summary>
+    public async Task<IActionResult> OnGetKpisAsync(CancellationToken ct)
+    {
+        if (IsAgencyConsole) return NotFound();
+        await LoadKpisAsync(ct);
+        return Partial("_Kpis", this);
+    }
+
+    private async Task LoadKpisAsync(CancellationToken ct)
+    {
         Campaigns = await db.Campaigns.AsNoTracking().Where(c => c.Status != CampaignStatus.Archived)
             .OrderBy(c => c.Name).Select(c => new CampaignOption(c.Id, c.Name)).ToListAsync(ct);
         // a campaign that is not this client's (or no longer listed) is no filter at all, never another client's numbers

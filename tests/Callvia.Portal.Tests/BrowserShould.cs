@@ -1,5 +1,6 @@
 using Callvia.Core.Kpis;
 using Callvia.Core.Tenancy;
+using Callvia.Core.Webhooks;
 using Callvia.Portal.Display;
 using Callvia.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -60,6 +61,12 @@ public sealed class BrowserShould(PortalFixture fixture)
         await AssertCardsAsync(page, expected);
         Assert.True(expected.Leads > 0 && expected.Calls > 0, "the test tenant has a lead and a call");
         Assert.Contains("Last 30 days", await page.InnerTextAsync("#range >> option[selected]"));
+        // the charts: a bar per day of the period, and the period's leads by status
+        Assert.Equal(30, await page.Locator("[data-testid=chart-calls] rect").CountAsync());
+        Assert.StartsWith($"Calls per day: {Format.Count(expected.Calls, "call", "calls")} in 30 days",
+            await page.GetAttributeAsync("[data-testid=chart-calls] svg", "aria-label"));
+        var funnel = await page.InnerTextAsync("[data-testid=chart-funnel]");
+        Assert.All(expected.LeadsByStatus.Where(s => s.Count > 0), s => Assert.Contains(Format.Count(s.Count), funnel));
         await ShotAsync(page, "dashboard");
 
         // another campaign: its own numbers (none of the tenant's activity is in its second campaign)
@@ -89,6 +96,32 @@ public sealed class BrowserShould(PortalFixture fixture)
         Assert.All(widths, right => Assert.True(right <= 390, $"a card ends at {right}px"));
         Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= 390"), "no horizontal scroll");
         await ShotAsync(page, "dashboard-390");
+    }
+
+    [Fact]
+    public async Task Update_the_dashboard_live_when_a_webhook_is_processed_without_a_reload()
+    {
+        var tenant = await fixture.CreateTenantAsync("Live " + Guid.NewGuid().ToString("N")[..4]);
+        await using var browser = await LaunchAsync();
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(fixture.Portal.HostUri(tenant.Slug).ToString());
+        await SignInAsync(page, tenant);
+        await page.WaitForSelectorAsync("body[data-live=on]"); // the page's event stream is open
+        await page.EvaluateAsync("window.sameDocument = true");
+        var before = await KpisAsync(tenant, KpiPeriod.Last30Days, campaign: null);
+        Assert.Equal(Format.Count(before.Calls), await page.InnerTextAsync("[data-testid=kpi-calls] .value"));
+
+        // a call starts: Retell's webhook stored and processed as the jobs service does (the processor tells the
+        // tenant's dashboards after its commit)
+        var callId = "call_" + Guid.NewGuid().ToString("N");
+        var id = await fixture.InTenantAsync(tenant, sp => sp.GetRequiredService<WebhookInbox>().AcceptAsync("retell", callId + ":call_started", "call_started",
+            $"{{\"event\":\"call_started\",\"call\":{{\"call_id\":\"{callId}\",\"call_status\":\"ongoing\",\"start_timestamp\":{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}}}}}", default));
+        Assert.True(await fixture.InTenantAsync(tenant, sp => sp.GetRequiredService<WebhookEventProcessor>().ProcessAsync(id!.Value, default)));
+
+        var expected = Format.Count(before.Calls + 1);
+        await page.WaitForFunctionAsync("expected => document.querySelector('[data-testid=kpi-calls] .value').textContent === expected",
+            expected, new PageWaitForFunctionOptions { Timeout = 10_000 });
+        Assert.True(await page.EvaluateAsync<bool>("window.sameDocument === true"), "updated in place, not reloaded");
     }
 
     [Fact]
