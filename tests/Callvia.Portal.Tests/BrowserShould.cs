@@ -27,6 +27,7 @@ public sealed class BrowserShould(PortalFixture fixture)
         // Chromium resolves *.localhost to the loopback address itself.
         await page.GotoAsync(fixture.Portal.HostUri(a.Slug).ToString());
         Assert.Contains("/account/sign-in", page.Url);
+        await ShotAsync(page, "sign-in");
         await SignInAsync(page, a);
         await page.WaitForSelectorAsync("[data-testid=kpis]");
         Assert.Equal(a.Name, await page.InnerTextAsync("[data-testid=tenant-name]"));
@@ -70,16 +71,21 @@ public sealed class BrowserShould(PortalFixture fixture)
         await ShotAsync(page, "dashboard");
 
         // another campaign: its own numbers (none of the tenant's activity is in its second campaign)
+        // the filter submits itself on change: wait for that navigation from before the change (no race with it)
+        var navigated = page.WaitForURLAsync(url => url.Contains("campaign="));
         await page.SelectOptionAsync("#campaign", new SelectOptionValue { Label = tenant.CampaignNames[1] });
-        await page.WaitForURLAsync(url => url.Contains("campaign="));
+        await navigated;
+        Assert.Contains($"campaign={tenant.CampaignIds[1]}", page.Url);
         await AssertCardsAsync(page, await KpisAsync(tenant, KpiPeriod.Last30Days, tenant.CampaignIds[1]));
         Assert.Equal("0", await page.InnerTextAsync("[data-testid=kpi-leads] .value"));
         Assert.Equal("—", await page.InnerTextAsync("[data-testid=kpi-contact-rate] .value"));
         await page.WaitForSelectorAsync("[data-testid=empty-state]");
 
         // a preset keeps the campaign; today only
+        navigated = page.WaitForURLAsync(url => url.Contains("range=today"));
         await page.SelectOptionAsync("#range", KpiPeriod.Today);
-        await page.WaitForURLAsync(url => url.Contains("range=today"));
+        await navigated;
+        Assert.Contains("range=today", page.Url);
         Assert.Contains($"campaign={tenant.CampaignIds[1]}", page.Url);
         await AssertCardsAsync(page, await KpisAsync(tenant, KpiPeriod.Today, tenant.CampaignIds[1]));
 
@@ -142,6 +148,16 @@ public sealed class BrowserShould(PortalFixture fixture)
         await page.WaitForSelectorAsync("[data-testid=kpis]");
     }
 
+    [Fact]
+    public async Task Catch_an_inaccessible_page_with_the_accessibility_check_every_screen_passes()
+    {
+        await using var browser = await LaunchAsync();
+        var page = await browser.NewPageAsync();
+        await page.SetContentAsync("<!doctype html><html lang=\"en\"><head><title>x</title></head><body><main><img src=\"a.png\"></main></body></html>");
+        var e = await Assert.ThrowsAnyAsync<Exception>(() => AssertAccessibleAsync(page, "broken"));
+        Assert.Contains("image-alt", e.Message);
+    }
+
     private Task<KpiSnapshot> KpisAsync(TestTenant tenant, string preset, Guid? campaign) =>
         fixture.InTenantAsync(tenant, async sp =>
         {
@@ -167,10 +183,26 @@ public sealed class BrowserShould(PortalFixture fixture)
         await page.ClickAsync("button[type=submit]");
     }
 
+    /// <summary>A screenshot of the screen, and axe-core's accessibility rules over it: no critical or serious violation.</summary>
     private static async Task ShotAsync(IPage page, string name)
     {
         Directory.CreateDirectory(Shots);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Shots, name + ".png"), FullPage = true });
+        await AssertAccessibleAsync(page, name);
+    }
+
+    private static readonly string Axe = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "browser", "node_modules", "axe-core", "axe.min.js"));
+
+    private static async Task AssertAccessibleAsync(IPage page, string name)
+    {
+        Assert.True(File.Exists(Axe), $"axe-core is installed by scripts/test.sh (npm ci in tests/Callvia.Portal.Tests/browser): {Axe}");
+        await page.AddScriptTagAsync(new PageAddScriptTagOptions { Path = Axe });
+        var violations = await page.EvaluateAsync<string[]>("""
+            async () => (await axe.run(document, { resultTypes: ['violations'] })).violations
+                .filter(v => v.impact === 'critical' || v.impact === 'serious')
+                .map(v => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', ')})`)
+            """);
+        Assert.True(violations.Length == 0, $"{name}: " + string.Join("; ", violations));
     }
 
     private static async Task<Browser> LaunchAsync()
