@@ -93,8 +93,9 @@ Callvia is running through the Aspire AppHost. Ctrl-C stops it.
   Dashboard  ${dashboard:-http://localhost:$DASHBOARD_PORT}   (Aspire: resources, logs, traces, metrics)
 
 Demo sign-ins (local only), password for all: $DEMO_PASSWORD
-  owner@acme.test      on http://acme.localhost:$PORTAL_PORT
-  owner@globex.test    on http://globex.localhost:$PORTAL_PORT
+  owner@acme.test      on http://acme.localhost:$PORTAL_PORT    (client admin)
+  user@acme.test       on http://acme.localhost:$PORTAL_PORT    (client user: sees and verifies, does not administer)
+  owner@globex.test    on http://globex.localhost:$PORTAL_PORT  (client admin; user@globex.test likewise)
   admin@callvia.local  (agency admin) on any of them
 
 Partner applications (client credentials): acme-partner / globex-partner, secret $PARTNER_SECRET

@@ -41,6 +41,8 @@ public sealed class DemoSeeder(AgencyAccess agency, TimeProvider clock, ILogger<
     public sealed record DemoTenant(string Slug, string Name, string TimeZone, string Region, string PhonePrefix, string[] Campaigns)
     {
         public string AdminEmail => $"owner@{Slug}.test";
+        /// <summary>A client user: sees the client's data and verifies appointments, does not administer.</summary>
+        public string UserEmail => $"user@{Slug}.test";
         public string PartnerClientId => $"{Slug}-partner";
     }
 
@@ -67,6 +69,7 @@ public sealed class DemoSeeder(AgencyAccess agency, TimeProvider clock, ILogger<
                     logger.LogInformation("Seeded demo client {Slug}", demo.Slug);
                 }
                 await EnsureUserAsync(users, demo.AdminEmail, $"{demo.Name} owner", client.Id, Roles.ClientAdmin, options.DemoPassword);
+                await EnsureUserAsync(users, demo.UserEmail, $"{demo.Name} staff", client.Id, Roles.ClientUser, options.DemoPassword);
                 await partnerApps.EnsureAsync(demo.PartnerClientId, options.PartnerSecret, $"{demo.Name} partner", client.Id, ct);
             }
         }, actor: "system:seed", ct: ct);

@@ -18,7 +18,9 @@ public sealed class SeedingShould(CallviaFixture fixture)
         Assert.Equal(2, first["clients"]);
         Assert.Equal(6, first["campaigns"]);
         Assert.True(first["leads"] > 0 && first["call_logs"] > 0 && first["appointments"] > 0 && first["invoices"] > 0);
-        Assert.Equal(2, first["users"]);
+        Assert.Equal(4, first["users"]);
+        Assert.Equal(2, first["client_admins"]);
+        Assert.Equal(2, first["client_users"]);
         Assert.Equal(2, first["openiddict_applications"]);
 
         await SeedAsync(options);
@@ -73,6 +75,8 @@ public sealed class SeedingShould(CallviaFixture fixture)
         {
             ["clients"] = await Sql.ScalarAsync(admin, $"SELECT count(*) FROM clients WHERE id IN {demo}"),
             ["users"] = await Sql.ScalarAsync(admin, $"SELECT count(*) FROM users WHERE client_id IN {demo}"),
+            ["client_admins"] = await Sql.ScalarAsync(admin, $"SELECT count(*) FROM users u JOIN user_roles ur ON ur.user_id = u.id JOIN roles r ON r.id = ur.role_id WHERE u.client_id IN {demo} AND r.name = 'client_admin'"),
+            ["client_users"] = await Sql.ScalarAsync(admin, $"SELECT count(*) FROM users u JOIN user_roles ur ON ur.user_id = u.id JOIN roles r ON r.id = ur.role_id WHERE u.client_id IN {demo} AND r.name = 'client_user'"),
             ["agency_admins"] = await Sql.ScalarAsync(admin, $"SELECT count(*) FROM users WHERE email = '{DemoSeeder.AgencyAdminEmail}'"),
             ["openiddict_applications"] = await Sql.ScalarAsync(admin, $"SELECT count(*) FROM openiddict_applications WHERE owner_client_id IN {demo}"),
         };
