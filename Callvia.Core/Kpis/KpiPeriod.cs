@@ -16,6 +16,9 @@ public sealed record KpiPeriod(string Preset, DateOnly FirstDay, DateOnly LastDa
     /// <summary>The longest custom period (a year and a day, for a leap year).</summary>
     public const int MaxDays = 366;
 
+    /// <summary>The days a custom period may name: the platform's data, with room on both sides.</summary>
+    public static readonly DateOnly Earliest = new(2000, 1, 1), Latest = new(2099, 12, 31);
+
     /// <summary>The period, or why the custom days cannot make one (an unknown preset is the default, the last 30 days).</summary>
     public static (KpiPeriod? Period, string? Error) Resolve(string? preset, DateOnly? from, DateOnly? to, DateOnly today)
     {
@@ -26,6 +29,7 @@ public sealed record KpiPeriod(string Preset, DateOnly FirstDay, DateOnly LastDa
             case ThisMonth: return (new(ThisMonth, new DateOnly(today.Year, today.Month, 1), today), null);
             case Custom:
                 if (from is not { } first || to is not { } last) return (null, "Choose the first and the last day.");
+                if (first < Earliest || last > Latest) return (null, $"Choose days from {Earliest.Year} to {Latest.Year}.");
                 if (last < first) return (null, "The last day is before the first.");
                 if (last.DayNumber - first.DayNumber + 1 > MaxDays) return (null, $"Choose at most {MaxDays} days.");
                 return (new(Custom, first, last), null);

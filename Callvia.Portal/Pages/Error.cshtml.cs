@@ -9,7 +9,8 @@ public sealed class ErrorModel : PageModel
 
     public void OnGet(int? code)
     {
-        Code = code is >= 400 and < 600 ? code.Value : 500;
+        // a code that is no error of ours is an address that is not there
+        Code = code is >= 400 and < 600 ? code.Value : 404;
         Response.StatusCode = Code;
     }
 

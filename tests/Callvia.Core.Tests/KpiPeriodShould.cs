@@ -28,6 +28,8 @@ public sealed class KpiPeriodShould
         Assert.Equal("Choose the first and the last day.", KpiPeriod.Resolve(KpiPeriod.Custom, new DateOnly(2026, 3, 1), null, Today).Error);
         Assert.Equal("The last day is before the first.", KpiPeriod.Resolve(KpiPeriod.Custom, new DateOnly(2026, 3, 10), new DateOnly(2026, 3, 1), Today).Error);
         Assert.Equal("Choose at most 366 days.", KpiPeriod.Resolve(KpiPeriod.Custom, new DateOnly(2024, 1, 1), new DateOnly(2025, 1, 1), Today).Error);
+        Assert.Equal("Choose days from 2000 to 2099.", KpiPeriod.Resolve(KpiPeriod.Custom, new DateOnly(9999, 12, 31), new DateOnly(9999, 12, 31), Today).Error);
+        Assert.Equal("Choose days from 2000 to 2099.", KpiPeriod.Resolve(KpiPeriod.Custom, new DateOnly(1, 1, 1), new DateOnly(1, 1, 2), Today).Error);
         Assert.Equal(366, KpiPeriod.Resolve(KpiPeriod.Custom, new DateOnly(2024, 1, 1), new DateOnly(2024, 12, 31), Today).Period!.Days);
     }
 

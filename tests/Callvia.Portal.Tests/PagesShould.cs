@@ -25,6 +25,35 @@ public sealed class PagesShould(PortalFixture fixture)
         Assert.All(b.CampaignNames, name => Assert.DoesNotContain(name, home));
     }
 
+    [Theory]
+    [InlineData("/?range=custom&from=9999-12-31&to=9999-12-31")]
+    [InlineData("/?range=custom&from=0001-01-01&to=0001-01-02")]
+    [InlineData("/?range=custom&from=not-a-day&to=%00")]
+    [InlineData("/?range=%00%FF&from=2026-01-01&campaign=not-a-campaign")]
+    [InlineData("/?range=custom&from=2026-01-01&to=2026-01-31&campaign=00000000-0000-0000-0000-000000000001")]
+    [InlineData("/?handler=Kpis&range=custom&from=9999-12-31&to=9999-12-31")]
+    [InlineData("/campaigns?archived=maybe")]
+    [InlineData("/error/2147483647")]
+    public async Task Answer_odd_addresses_and_filters_with_a_page_not_a_server_error(string path)
+    {
+        var a = await fixture.CreateTenantAsync();
+        using var portal = fixture.Portal.CreateClient(a.Slug);
+        await portal.SignInAsync(a.AdminEmail, a.Password);
+        using var response = await portal.GetAsync(path);
+        Assert.True((int)response.StatusCode < 500, $"{path}: {(int)response.StatusCode}");
+    }
+
+    [Fact]
+    public async Task Refuse_custom_days_outside_the_years_kept_next_to_the_field()
+    {
+        var a = await fixture.CreateTenantAsync();
+        using var portal = fixture.Portal.CreateClient(a.Slug);
+        await portal.SignInAsync(a.AdminEmail, a.Password);
+        var page = await portal.GetStringAsync("/?range=custom&from=9999-12-31&to=9999-12-31");
+        Assert.Contains("data-testid=\"period-error\"", page);
+        Assert.Contains("data-testid=\"kpis\"", page);
+    }
+
     [Fact]
     public async Task Send_an_anonymous_visitor_to_the_sign_in_page()
     {
