@@ -30,10 +30,8 @@ public static class CampaignQueries
         var services = ctx.RequestServices!;
         return services.GetRequiredService<RequestLoaders>().Get<Guid, CampaignStats>("campaignStats", async (ids, ct) =>
         {
-            var counts = await services.GetRequiredService<CallviaDbContext>().CampaignLeadCounts.AsNoTracking()
-                .Where(x => ids.Contains(x.CampaignId)).ToListAsync(ct);
-            var by = counts.ToLookup(x => x.CampaignId);
-            return ids.ToDictionary(id => id, id => CampaignStats.From(by[id]));
+            var counts = await CampaignLeadCounts.ByStatusAsync(services.GetRequiredService<CallviaDbContext>(), ids, ct);
+            return counts.ToDictionary(x => x.Key, x => CampaignStats.From(x.Value));
         }).Load(campaignId);
     }
 }

@@ -7,9 +7,8 @@ namespace Callvia.Api.Campaigns;
 /// <summary>Lead counts of a campaign by status, from the counters the database keeps.</summary>
 public sealed record CampaignStats(long Total, long New, long Contacted, long Callback, long Booked, long Dnc)
 {
-    public static CampaignStats From(IEnumerable<CampaignLeadCount> counts)
+    public static CampaignStats From(IReadOnlyDictionary<LeadStatus, long> by)
     {
-        var by = counts.ToDictionary(c => c.Status, c => c.Count);
         long Of(LeadStatus s) => by.GetValueOrDefault(s);
         return new CampaignStats(by.Values.Sum(), Of(LeadStatus.New), Of(LeadStatus.Contacted), Of(LeadStatus.Callback), Of(LeadStatus.Booked), Of(LeadStatus.Dnc));
     }

@@ -27,6 +27,8 @@ public sealed class CalcomBookingEvents(CallviaDbContext db, Webhooks.BatchLooku
         var leadIds = new HashSet<Guid>();
         var phones = new HashSet<string>(StringComparer.Ordinal);
         var emails = new HashSet<string>(StringComparer.Ordinal);
+        // the client once: every event's lead match reads its region
+        await db.TrackClientAsync(ct);
         var region = await db.ClientRegionAsync(ct);
         foreach (var body in bodies)
         {

@@ -44,7 +44,7 @@ public sealed class RetellCallEvents(CallviaDbContext db, Webhooks.BatchLookups 
         leadIds.UnionWith(logs.Where(l => l.LeadId is not null).Select(l => l.LeadId!.Value));
         var leads = leadIds.ToArray();
         await db.Leads.Where(l => leads.Contains(l.Id)).LoadAsync(ct);
-        if (db.TrackedClient() is null) await db.Clients.LoadAsync(ct);
+        await db.TrackClientAsync(ct);
     }
 
     public async Task ApplyAsync(string eventType, JsonElement body, CancellationToken ct)

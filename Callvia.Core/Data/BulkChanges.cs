@@ -20,8 +20,9 @@ internal static class BulkChanges
     /// <returns>False when the changes were not written here (the caller saves them with EF instead); true when they were, or there were none.</returns>
     public static async Task<bool> TryWriteAsync(DbContext db, CancellationToken ct)
     {
-        var entries = db.ChangeTracker.Entries().Where(e => e.State is EntityState.Added or EntityState.Modified).ToList();
-        if (db.ChangeTracker.Entries().Any(e => e.State == EntityState.Deleted) || !entries.All(Supported))
+        var tracked = db.ChangeTracker.Entries().ToList();
+        var entries = tracked.Where(e => e.State is EntityState.Added or EntityState.Modified).ToList();
+        if (tracked.Any(e => e.State == EntityState.Deleted) || !entries.All(Supported))
             return false;
         if (entries.Count == 0) return true;
 

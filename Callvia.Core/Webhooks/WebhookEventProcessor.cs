@@ -60,7 +60,7 @@ public sealed class WebhookEventProcessor(CallviaDbContext db, IServiceProvider 
             // the batch's lookups and its save are in the trace of its events (one trace: a child of it; several: linked)
             using var batchActivity = CallviaTelemetry.StartForMany("webhook.process batch", events.Select(e => e.TraceParent))
                 ?.SetTag("callvia.client.id", clientId).SetTag("callvia.batch.events", events.Count);
-            var oneTrace = events.Select(e => e.TraceParent).Distinct().Count() == 1;
+            var oneTrace = batchActivity?.Links.Any() != true; // not linked to several traces
             var payloads = events.ToDictionary(e => e.Id, e => TryParse(e.Payload));
             try
             {
@@ -71,7 +71,7 @@ public sealed class WebhookEventProcessor(CallviaDbContext db, IServiceProvider 
                 foreach (var ev in events)
                 {
                     // an event's own span: under the batch's when that is its trace, else continuing its own trace
-                    using var activity = oneTrace ? StartChild(ev) : StartActivity(ev);
+                    using var activity = StartActivity(ev, underBatch: oneTrace);
                     db.Events.Attach(ev);
                     // a provider whose rules read only the database sees the batch's earlier changes saved, and its own saved
                     var saving = WebhookProviders.Find(ev.Provider) is not { AppliesWithoutSaving: true };
@@ -157,14 +157,18 @@ public sealed class WebhookEventProcessor(CallviaDbContext db, IServiceProvider 
         return true;
     }
 
-    /// <summary>The trace of the request that delivered the event goes on here: request → inbox → job → effect.</summary>
-    private static System.Diagnostics.Activity? StartActivity(WebhookEvent ev) =>
-        CallviaTelemetry.StartContinuing($"webhook.process {ev.Provider} {ev.EventType}", ev.TraceParent)
-            ?.SetTag("callvia.event.id", ev.Id).SetTag("callvia.event.provider", ev.Provider).SetTag("callvia.client.id", ev.ClientId);
-
-    private static System.Diagnostics.Activity? StartChild(WebhookEvent ev) =>
-        CallviaTelemetry.Source.StartActivity($"webhook.process {ev.Provider} {ev.EventType}", System.Diagnostics.ActivityKind.Internal)
-            ?.SetTag("callvia.event.id", ev.Id).SetTag("callvia.event.provider", ev.Provider).SetTag("callvia.client.id", ev.ClientId);
+    /// <summary>
+    /// The trace of the request that delivered the event goes on here: request → inbox → job → effect. Under a batch
+    /// that continues the event's trace already, the event's span is the batch's child instead.
+    /// </summary>
+    private static System.Diagnostics.Activity? StartActivity(WebhookEvent ev, bool underBatch = false)
+    {
+        var name = $"webhook.process {ev.Provider} {ev.EventType}";
+        var activity = underBatch
+            ? CallviaTelemetry.Source.StartActivity(name, System.Diagnostics.ActivityKind.Internal)
+            : CallviaTelemetry.StartContinuing(name, ev.TraceParent);
+        return activity?.SetTag("callvia.event.id", ev.Id).SetTag("callvia.event.provider", ev.Provider).SetTag("callvia.client.id", ev.ClientId);
+    }
 
     private static void MarkProcessed(WebhookEvent ev, DateTimeOffset now)
     {

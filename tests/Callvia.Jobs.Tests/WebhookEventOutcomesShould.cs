@@ -165,13 +165,7 @@ public sealed class WebhookEventOutcomesShould(JobsFixture fixture)
     {
         var tenant = await fixture.CreateTenantAsync();
         var processed = new List<System.Diagnostics.Activity>();
-        using var listener = new System.Diagnostics.ActivityListener
-        {
-            ShouldListenTo = s => s.Name == "Callvia",
-            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = a => { lock (processed) processed.Add(a); },
-        };
-        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        using var listener = ListenToCallvia(processed);
         var callId = "call_" + Guid.NewGuid().ToString("N");
 
         // the webhook request, as ASP.NET Core traces it when telemetry is on
@@ -198,13 +192,7 @@ public sealed class WebhookEventOutcomesShould(JobsFixture fixture)
     {
         var tenant = await fixture.CreateTenantAsync();
         var stopped = new List<System.Diagnostics.Activity>();
-        using var listener = new System.Diagnostics.ActivityListener
-        {
-            ShouldListenTo = s => s.Name == "Callvia",
-            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = a => { lock (stopped) stopped.Add(a); },
-        };
-        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        using var listener = ListenToCallvia(stopped);
         async Task<(Guid Id, string TraceId)> DeliverAsync()
         {
             var callId = "call_" + Guid.NewGuid().ToString("N");
@@ -229,6 +217,19 @@ public sealed class WebhookEventOutcomesShould(JobsFixture fixture)
         Assert.Equal(new[] { firstTrace, secondTrace }.Order(), linked.Links.Select(l => l.Context.TraceId.ToString()).Order());
         Assert.Equal(firstTrace, Span(first).TraceId.ToString());
         Assert.Equal(secondTrace, Span(second).TraceId.ToString());
+    }
+
+    /// <summary>Records every stopped activity of the "Callvia" source, as an exporter would see them.</summary>
+    private static System.Diagnostics.ActivityListener ListenToCallvia(List<System.Diagnostics.Activity> stopped)
+    {
+        var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = s => s.Name == "Callvia",
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a => { lock (stopped) stopped.Add(a); },
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        return listener;
     }
 
     private async Task<string> ApplyAsync(TestTenant tenant, string provider, string type, string body) =>

@@ -14,7 +14,6 @@ public sealed class IndexModel(CallviaDbContext db) : PageModel
 
     [BindProperty(SupportsGet = true)] public bool Archived { get; set; }
     public IReadOnlyList<Row> Rows { get; private set; } = [];
-    public static readonly LeadStatus[] Statuses = [LeadStatus.New, LeadStatus.Contacted, LeadStatus.Callback, LeadStatus.Booked, LeadStatus.Dnc];
 
     public async Task OnGetAsync(CancellationToken ct)
     {
@@ -22,18 +21,7 @@ public sealed class IndexModel(CallviaDbContext db) : PageModel
             .Where(c => Archived || c.Status != CampaignStatus.Archived)
             .OrderBy(c => c.Status == CampaignStatus.Archived).ThenBy(c => c.Name).ToListAsync(ct);
         var ids = campaigns.Select(c => c.Id).ToList();
-        var counts = (await db.CampaignLeadCounts.AsNoTracking().Where(c => ids.Contains(c.CampaignId)).ToListAsync(ct))
-            .ToLookup(c => c.CampaignId);
-        Rows = campaigns.Select(c =>
-        {
-            var byStatus = counts[c.Id].GroupBy(x => x.Status).ToDictionary(g => g.Key, g => g.Sum(x => x.Count));
-            return new Row(c.Id, c.Name, c.Status, byStatus.Values.Sum(), byStatus);
-        }).ToList();
+        var counts = await CampaignLeadCounts.ByStatusAsync(db, ids, ct);
+        Rows = campaigns.Select(c => new Row(c.Id, c.Name, c.Status, counts[c.Id].Values.Sum(), counts[c.Id])).ToList();
     }
-
-    public static string Label(LeadStatus s) => s switch
-    {
-        LeadStatus.New => "New", LeadStatus.Contacted => "Contacted", LeadStatus.Callback => "Callback",
-        LeadStatus.Booked => "Booked", LeadStatus.Dnc => "Do not call", _ => s.ToString(),
-    };
 }
