@@ -1,10 +1,7 @@
 namespace Callvia.Api;
 
-/// <summary>RFC 9457 problem details, one place for the titles the REST endpoints use.</summary>
+/// <summary>The REST endpoints' problem details (<see cref="Web.Problems"/>, shared with the portal).</summary>
 public static class ApiProblems
 {
-    public static IResult Of(int status, string detail) => TypedResults.Problem(detail: detail, statusCode: status, title: status switch
-    {
-        400 => "Bad input", 401 => "Bad signature", 404 => "Not found", 409 => "Conflict", 413 => "Too large", 415 => "Unsupported file", _ => "Error",
-    });
+    public static IResult Of(int status, string detail) => Web.Problems.Of(status, detail);
 }

@@ -48,6 +48,8 @@ public static class CoreRegistration
         services.AddScoped<Kpis.KpiService>();
         services.AddScoped<Campaigns.CampaignEditor>();
         services.AddScoped<Leads.LeadEditor>();
+        services.AddScoped<Leads.LeadList>();
+        services.AddScoped<Leads.LeadTimeline>();
         services.AddScoped<Appointments.AppointmentVerification>();
         services.AddScoped<ClientAdmin>();
         services.AddScoped<Messaging.SuppressionList>();

@@ -5,22 +5,16 @@ using GraphQL;
 
 namespace Callvia.Api.Identity;
 
-/// <summary>
-/// Who may administer: the host client's admins (a portal user with <c>client_admin</c>) or the agency (an agency
-/// admin, an agency-bound token). Partner tokens (role <c>partner</c>) are not admins: a leaked partner secret cannot
-/// mint further applications, read the users or change provider secrets. The endpoint has already checked that the
-/// caller belongs to the host's client.
-/// </summary>
+/// <summary>The GraphQL side of who may do what (<see cref="Administrators"/> is the rule).</summary>
 public static class Callers
 {
     public static bool IsAgency(IResolveFieldContext ctx) => ctx.User is { } user && SameTenantHandler.IsAgencyPrincipal(user);
 
-    public static bool IsClientAdmin(IResolveFieldContext ctx) =>
-        ctx.User is { } user && user.IsInRole(Roles.ClientAdmin) && Tenant(ctx).ClientId is not null;
+    public static bool IsClientAdmin(IResolveFieldContext ctx) => ctx.User is { } user && Administrators.IsClientAdmin(user, Tenant(ctx));
 
     public static void RequireAdmin(IResolveFieldContext ctx, string what)
     {
-        if (!IsAgency(ctx) && !IsClientAdmin(ctx))
+        if (ctx.User is not { } user || !Administrators.CanAdminister(user, Tenant(ctx)))
             throw new ExecutionError($"Only the client's admins (or the agency) may {what}.") { Code = "FORBIDDEN" };
     }
 

@@ -60,10 +60,6 @@ public sealed class LeadFilterInputType : InputObjectGraphType<LeadFilter>
     }
 }
 
-public enum LeadOrderField { CreatedAt, UpdatedAt }
-
-public enum SortDirection { Asc, Desc }
-
 public sealed record LeadOrder(LeadOrderField Field, SortDirection Direction);
 
 public sealed class LeadOrderInputType : InputObjectGraphType<LeadOrder>

@@ -40,6 +40,7 @@ public static class ProviderSecretsApi
     public static void AddPolicy(Microsoft.AspNetCore.Authorization.AuthorizationBuilder auth, string scheme) =>
         auth.AddPolicy(AdminPolicy, p => p.AddAuthenticationSchemes(scheme).RequireAuthenticatedUser()
             .AddRequirements(new SameTenantRequirement())
-            .RequireAssertion(ctx => ctx.User.IsInRole(Roles.ClientAdmin) || SameTenantHandler.IsAgencyPrincipal(ctx.User)));
+            .RequireAssertion(ctx => ctx.Resource is HttpContext http
+                                     && Administrators.CanAdminister(ctx.User, http.RequestServices.GetRequiredService<TenantContext>())));
 
 }

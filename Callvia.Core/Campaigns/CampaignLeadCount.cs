@@ -27,4 +27,16 @@ public static class CampaignLeadCounts
         return campaignIds.Distinct().ToDictionary(id => id, id => counts.Where(c => c.CampaignId == id)
             .GroupBy(c => c.Status).ToDictionary(g => g.Key, g => g.Sum(c => c.Count)));
     }
+
+    /// <summary>
+    /// Each campaign's appointments booked and shown, all time: the KPI rollup the dashboard's cards read
+    /// (<see cref="Kpis.KpiDailyAppointments"/>), summed over days, so it is a handful of rows per campaign.
+    /// </summary>
+    public static async Task<Dictionary<Guid, (long Booked, long Shown)>> AppointmentsAsync(
+        Data.CallviaDbContext db, IReadOnlyCollection<Guid> campaignIds, CancellationToken ct)
+    {
+        var sums = await db.KpiDailyAppointments.AsNoTracking().Where(a => campaignIds.Contains(a.CampaignId))
+            .GroupBy(a => a.CampaignId).Select(g => new { g.Key, Booked = g.Sum(a => a.Booked), Shown = g.Sum(a => a.Shown) }).ToListAsync(ct);
+        return campaignIds.Distinct().ToDictionary(id => id, id => sums.FirstOrDefault(s => s.Key == id) is { } s ? (s.Booked, s.Shown) : (0L, 0L));
+    }
 }

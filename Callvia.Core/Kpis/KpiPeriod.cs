@@ -59,6 +59,7 @@ public sealed record KpiPeriod(string Preset, DateOnly FirstDay, DateOnly LastDa
         return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
     }
 
-    private static TimeZoneInfo Zone(string timeZone) =>
+    /// <summary>The client's zone (an unknown id reads as UTC; ids are checked when they are set).</summary>
+    public static TimeZoneInfo Zone(string timeZone) =>
         TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out var zone) ? zone : TimeZoneInfo.Utc;
 }

@@ -99,6 +99,24 @@ public static class PhoneNumbers
         return zone;
     }
 
+    /// <summary>
+    /// A stored (E.164) number as people write it: "+1 212-555-0175" (NANP numbers without libphonenumber's work, whose
+    /// international form is always this), others in libphonenumber's international format; as stored if unreadable.
+    /// </summary>
+    public static string ForPeople(string e164)
+    {
+        if (e164.Length == 12 && e164.StartsWith("+1", StringComparison.Ordinal) && !e164.AsSpan(1).ContainsAnyExceptInRange('0', '9'))
+            return $"+1 {e164[2..5]}-{e164[5..8]}-{e164[8..]}";
+        try
+        {
+            return Util.Format(Util.Parse(e164, "ZZ"), PhoneNumberFormat.INTERNATIONAL);
+        }
+        catch (NumberParseException)
+        {
+            return e164;
+        }
+    }
+
     /// <summary>E.164 of a number that is already international or in the region; null if invalid.</summary>
     public static string? ToE164(string raw, string defaultRegion) => Normalize(raw, defaultRegion, withTimeZone: false)?.E164;
 }

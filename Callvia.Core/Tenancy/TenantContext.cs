@@ -33,6 +33,8 @@ public sealed class TenantContext
 
     public void SetTenant(TenantInfo tenant)
     {
+        // the same tenant again (a request re-executed for its error page) changes nothing, also once sealed
+        if (Kind == TenantScopeKind.Tenant && Tenant!.Id == tenant.Id) return;
         EnsureOpen();
         Tenant = tenant;
         Kind = TenantScopeKind.Tenant;
@@ -40,6 +42,7 @@ public sealed class TenantContext
 
     public void SetAdminHost()
     {
+        if (IsAdminHost) return;
         EnsureOpen();
         IsAdminHost = true;
     }

@@ -29,6 +29,12 @@ public static class PortalApp
             app.UseExceptionHandler("/error/500");
         // a page that is not there, or not open to the caller, gets a page with a way back (not a blank status)
         app.UseStatusCodePagesWithReExecute("/error/{0}");
+        // the portal's own small scripts (wwwroot/js, embedded in the assembly), public like the sign-in page
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            FileProvider = new Microsoft.Extensions.FileProviders.EmbeddedFileProvider(typeof(PortalApp).Assembly, "Callvia.Portal.wwwroot"),
+            OnPrepareResponse = r => r.Context.Response.Headers.CacheControl = "public, max-age=3600",
+        });
         app.UseRouting();
         app.UseTenantResolution(htmlErrors: true);
         app.UseAuthentication();
@@ -37,6 +43,7 @@ public static class PortalApp
         app.MapDefaultEndpoints();
         app.MapRazorPages();
         app.MapLiveKpis();
+        app.MapPortalImports();
         return app;
     }
 }

@@ -28,16 +28,7 @@ internal static class AdminHelpers
     }
 
     /// <summary>A plain client_user of the tenant; returns the email.</summary>
-    public static Task<string> CreateClientUserAsync(ApiFixture fixture, TestTenant tenant) =>
-        fixture.InTenantAsync(tenant, async sp =>
-        {
-            var users = sp.GetRequiredService<UserManager<AppUser>>();
-            var email = $"user-{Guid.NewGuid().ToString("N")[..8]}@{tenant.Slug}.test";
-            var user = new AppUser { UserName = email, Email = email, EmailConfirmed = true, ClientId = tenant.Id, DisplayName = "Plain user" };
-            Check(await users.CreateAsync(user, TestData.Password));
-            Check(await users.AddToRoleAsync(user, Roles.ClientUser));
-            return email;
-        });
+    public static Task<string> CreateClientUserAsync(ApiFixture fixture, TestTenant tenant) => fixture.CreateClientUserAsync(tenant);
 
     /// <summary>A new tenant, a client on its host of <paramref name="app"/> and a token of its partner application.</summary>
     public static async Task<(TestTenant Tenant, HttpClient Api, string Token)> PartnerTenantAsync(CallviaFixture fixture, RunningApp app)

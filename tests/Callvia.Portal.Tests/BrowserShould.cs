@@ -6,6 +6,7 @@ using Callvia.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Xunit;
+using static Callvia.Portal.Tests.BrowserKit;
 
 namespace Callvia.Portal.Tests;
 
@@ -13,9 +14,6 @@ namespace Callvia.Portal.Tests;
 [Collection(PortalCollection.Name)]
 public sealed class BrowserShould(PortalFixture fixture)
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
-    private static readonly string Shots = Path.Combine(AppContext.BaseDirectory, "screenshots");
-
     [Fact]
     public async Task Sign_in_on_the_tenants_address_and_show_its_campaigns_only()
     {
@@ -174,59 +172,5 @@ public sealed class BrowserShould(PortalFixture fixture)
         Assert.Equal(Format.Count(k.AppointmentsBooked), await page.InnerTextAsync("[data-testid=kpi-booked] .value"));
         Assert.Equal(Format.Rate(k.ShowRate, k.AppointmentsVerified), await page.InnerTextAsync("[data-testid=kpi-show-rate] .value"));
         Assert.Equal(Format.Money(k.UsageCost, k.Currency), await page.InnerTextAsync("[data-testid=kpi-cost] .value"));
-    }
-
-    private static async Task SignInAsync(IPage page, TestTenant tenant)
-    {
-        await page.FillAsync("input[name=Email]", tenant.AdminEmail);
-        await page.FillAsync("input[name=Password]", tenant.Password);
-        await page.ClickAsync("button[type=submit]");
-    }
-
-    /// <summary>A screenshot of the screen, and axe-core's accessibility rules over it: no critical or serious violation.</summary>
-    private static async Task ShotAsync(IPage page, string name)
-    {
-        Directory.CreateDirectory(Shots);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Shots, name + ".png"), FullPage = true });
-        await AssertAccessibleAsync(page, name);
-    }
-
-    private static readonly string Axe = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "browser", "node_modules", "axe-core", "axe.min.js"));
-
-    private static async Task AssertAccessibleAsync(IPage page, string name)
-    {
-        Assert.True(File.Exists(Axe), $"axe-core is installed by scripts/test.sh (npm ci in tests/Callvia.Portal.Tests/browser): {Axe}");
-        await page.AddScriptTagAsync(new PageAddScriptTagOptions { Path = Axe });
-        var violations = await page.EvaluateAsync<string[]>("""
-            async () => (await axe.run(document, { resultTypes: ['violations'] })).violations
-                .filter(v => v.impact === 'critical' || v.impact === 'serious')
-                .map(v => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', ')})`)
-            """);
-        Assert.True(violations.Length == 0, $"{name}: " + string.Join("; ", violations));
-    }
-
-    private static async Task<Browser> LaunchAsync()
-    {
-        var playwright = await Playwright.CreateAsync();
-        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-        });
-        return new Browser(playwright, browser);
-    }
-
-    /// <summary>The browser and its Playwright driver, closed together.</summary>
-    private sealed class Browser(IPlaywright playwright, IBrowser browser) : IAsyncDisposable
-    {
-        public Task<IPage> NewPageAsync() => browser.NewPageAsync();
-
-        public async ValueTask DisposeAsync()
-        {
-            await browser.DisposeAsync();
-            playwright.Dispose();
-        }
     }
 }

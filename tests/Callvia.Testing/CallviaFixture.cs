@@ -51,6 +51,20 @@ public class CallviaFixture : IAsyncLifetime
 
     public Task<TestTenant> CreateTenantAsync(string? name = null) => TestData.CreateTenantAsync(Services, name);
 
+    /// <summary>A plain <c>client_user</c> of the tenant (sees and verifies, does not administer); returns the email.</summary>
+    public Task<string> CreateClientUserAsync(TestTenant tenant) =>
+        InTenantAsync(tenant, async sp =>
+        {
+            var users = sp.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Core.Identity.AppUser>>();
+            var email = $"user-{Guid.NewGuid().ToString("N")[..8]}@{tenant.Slug}.test";
+            var user = new Core.Identity.AppUser { UserName = email, Email = email, EmailConfirmed = true, ClientId = tenant.Id, DisplayName = "Plain user" };
+            var created = await users.CreateAsync(user, TestData.Password);
+            if (!created.Succeeded) throw new InvalidOperationException(string.Join("; ", created.Errors.Select(e => e.Description)));
+            var role = await users.AddToRoleAsync(user, Core.Identity.Roles.ClientUser);
+            if (!role.Succeeded) throw new InvalidOperationException(string.Join("; ", role.Errors.Select(e => e.Description)));
+            return email;
+        });
+
     /// <summary>Runs <paramref name="work"/> in a fresh scope with the given tenant set, as a request would.</summary>
     public async Task<T> InTenantAsync<T>(TestTenant tenant, Func<IServiceProvider, Task<T>> work)
     {

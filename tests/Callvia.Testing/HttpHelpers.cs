@@ -18,6 +18,16 @@ public static partial class HttpHelpers
         }));
     }
 
+    /// <summary>The antiforgery token of a page's forms.</summary>
+    public static string AntiforgeryToken(string html) => AntiforgeryField().Match(html).Groups[1].Value;
+
+    /// <summary>Posts a form as the page <paramref name="pagePath"/> would: its antiforgery token read from that page first.</summary>
+    public static async Task<HttpResponseMessage> PostFormAsync(this HttpClient portal, string pagePath, string postPath, Dictionary<string, string> fields)
+    {
+        var token = AntiforgeryToken(await portal.GetStringAsync(pagePath));
+        return await portal.PostAsync(postPath, new FormUrlEncodedContent(new Dictionary<string, string>(fields) { ["__RequestVerificationToken"] = token }));
+    }
+
     /// <summary>Client credentials at <c>/connect/token</c>; returns the access token or null with the error.</summary>
     public static async Task<(string? Token, string? Error)> RequestTokenAsync(this HttpClient api, string clientId, string secret)
     {
