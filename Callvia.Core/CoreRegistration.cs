@@ -50,6 +50,10 @@ public static class CoreRegistration
         services.AddScoped<Leads.LeadEditor>();
         services.AddScoped<Leads.LeadList>();
         services.AddScoped<Leads.LeadTimeline>();
+        services.AddScoped<Billing.BillingSummary>();
+        services.AddScoped<Identity.ClientUsers>();
+        services.AddScoped<Identity.ClientPartnerApps>();
+        services.AddScoped<Tenancy.ClientSettings>();
         services.AddScoped<Appointments.AppointmentVerification>();
         services.AddScoped<ClientAdmin>();
         services.AddScoped<Messaging.SuppressionList>();

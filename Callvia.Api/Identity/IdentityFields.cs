@@ -34,18 +34,7 @@ public static class IdentityFields
     public static async Task<List<UserView>> UsersAsync(IResolveFieldContext ctx, Guid? only)
     {
         Callers.RequireAdmin(ctx, "list the users");
-        var clientId = Callers.HostClient(ctx).Id;
-        var db = Db(ctx);
-        // agency admins (no client) are visible to every tenant scope for sign-in: keep to the client's own
-        var users = await db.Users.AsNoTracking().Where(u => u.ClientId == clientId && (only == null || u.Id == only)).OrderBy(u => u.Email)
-            .Select(u => new { u.Id, u.Email, u.DisplayName, u.CreatedAt, u.LockoutEnd }).ToListAsync(ctx.CancellationToken);
-        var ids = users.Select(u => u.Id).ToList();
-        var roles = (await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id
-                            where ids.Contains(ur.UserId) select new { ur.UserId, r.Name }).ToListAsync(ctx.CancellationToken))
-            .ToLookup(x => x.UserId, x => x.Name!);
-        var now = ctx.RequestServices!.GetRequiredService<TimeProvider>().GetUtcNow();
-        return users.Select(u => new UserView(u.Id, u.Email ?? "", u.DisplayName, roles[u.Id].Order().ToList(), u.CreatedAt,
-            u.LockoutEnd is { } end && end > now)).ToList();
+        return await ctx.RequestServices!.GetRequiredService<ClientUsers>().ListAsync(Callers.HostClient(ctx).Id, only, ctx.CancellationToken);
     }
 
     /// <summary>The host client's partner applications, on the admin host the agency's (or only the one with this id). Admins only.</summary>
@@ -53,8 +42,7 @@ public static class IdentityFields
     {
         Callers.RequireAdmin(ctx, "list partner applications");
         if (Callers.Tenant(ctx).ClientId is not null)
-            return await Db(ctx).PartnerApplications.AsNoTracking().Where(a => only == null || a.Id == only)
-                .OrderBy(a => a.CreatedAt).ThenBy(a => a.Id).ToListAsync(ctx.CancellationToken);
+            return await ctx.RequestServices!.GetRequiredService<ClientPartnerApps>().ListAsync(only, ctx.CancellationToken);
         return await Agency(ctx).RunAsync("graphql.partner_apps", (db, _) =>
             db.PartnerApplications.AsNoTracking().Where(a => a.OwnerClientId == null && (only == null || a.Id == only))
                 .OrderBy(a => a.CreatedAt).ThenBy(a => a.Id).ToListAsync(ctx.CancellationToken), ct: ctx.CancellationToken);
@@ -89,12 +77,7 @@ public static class IdentityFields
                 var tenant = Callers.Tenant(ctx);
                 PartnerApplication? revoked;
                 if (tenant.ClientId is { } clientId)
-                {
-                    revoked = await ctx.RequestServices!.GetRequiredService<PartnerApps>().RevokeAsync(id, ctx.CancellationToken);
-                    if (revoked is not null)
-                        await Audit.WriteAsync(Db(ctx), ctx.RequestServices!.GetRequiredService<IAuditCaller>(), Clock(ctx),
-                            "partner_app.revoke", clientId, $"{revoked.ClientId}", ct: ctx.CancellationToken);
-                }
+                    revoked = await ctx.RequestServices!.GetRequiredService<ClientPartnerApps>().RevokeAsync(id, clientId, ctx.CancellationToken);
                 else
                 {
                     revoked = await Agency(ctx).RunAsync("agency.revoke_partner_app", async (db, sp) =>
@@ -106,15 +89,9 @@ public static class IdentityFields
             });
     }
 
-    private static async Task<(PartnerApplication?, string?, List<Core.Campaigns.FieldIssue>)> CreateInTenantAsync(
-        IResolveFieldContext ctx, string name, TenantInfo client)
-    {
-        var result = await ctx.RequestServices!.GetRequiredService<PartnerApps>().CreateAsync(name, client.Slug, client.Id, ctx.CancellationToken);
-        if (result.Application is { } app)
-            await Audit.WriteAsync(Db(ctx), ctx.RequestServices!.GetRequiredService<IAuditCaller>(), Clock(ctx),
-                "partner_app.create", client.Id, app.ClientId, ct: ctx.CancellationToken);
-        return result;
-    }
+    private static Task<(PartnerApplication?, string?, List<Core.Campaigns.FieldIssue>)> CreateInTenantAsync(
+        IResolveFieldContext ctx, string name, TenantInfo client) =>
+        ctx.RequestServices!.GetRequiredService<ClientPartnerApps>().CreateAsync(name, client, ctx.CancellationToken);
 
     public static Viewer ViewerOf(ClaimsPrincipal user, TenantContext tenant)
     {

@@ -45,9 +45,6 @@ public sealed class ViewerGraphType : ObjectGraphType<Viewer>
     private static Core.Data.CallviaDbContext Db(global::GraphQL.IResolveFieldContext c) => c.RequestServices!.GetRequiredService<Core.Data.CallviaDbContext>();
 }
 
-/// <summary>A portal user of the client: never the password hash, security stamp or other Identity internals.</summary>
-public sealed record UserView(Guid Id, string Email, string? DisplayName, IReadOnlyList<string> Roles, DateTimeOffset CreatedAt, bool LockedOut);
-
 public sealed class UserGraphType : ObjectGraphType<UserView>
 {
     public const string TypeName = "User";

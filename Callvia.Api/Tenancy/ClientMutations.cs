@@ -94,13 +94,8 @@ public static class ClientMutations
                 var client = Callers.HostClient(ctx);
                 var changes = ctx.GetArgument<Dictionary<string, object?>>("input")
                     .Where(kv => kv.Value is string).ToDictionary(kv => kv.Key, kv => (string)kv.Value!);
-                var issues = await ctx.RequestServices!.GetRequiredService<ProviderSecrets>().SetManyAsync(changes, ctx.CancellationToken);
+                var issues = await ctx.RequestServices!.GetRequiredService<ProviderSecrets>().SetManyAuditedAsync(changes, ctx.CancellationToken);
                 var db = ctx.RequestServices!.GetRequiredService<CallviaDbContext>();
-                if (issues.Count == 0 && changes.Count > 0)
-                    await Audit.WriteAsync(db, ctx.RequestServices!.GetRequiredService<IAuditCaller>(),
-                        ctx.RequestServices!.GetRequiredService<TimeProvider>(), "provider_secrets.set", client.Id,
-                        string.Join(", ", changes.OrderBy(c => c.Key).Select(c => c.Value.Length == 0 ? c.Key + " removed" : c.Key + " set")),
-                        ct: ctx.CancellationToken);
                 var row = await db.Clients.AsNoTracking().SingleAsync(c => c.Id == client.Id, ctx.CancellationToken);
                 return ClientPayload.From((issues.Count == 0 ? row : null, issues));
             });

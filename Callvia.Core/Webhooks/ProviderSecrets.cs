@@ -51,6 +51,17 @@ public sealed class ProviderSecrets(IServiceProvider services, TenantContext ten
         return issues;
     }
 
+    /// <summary><see cref="SetManyAsync"/>, audited when something changed (which providers were set or removed, never a value).</summary>
+    public async Task<List<Campaigns.FieldIssue>> SetManyAuditedAsync(IReadOnlyDictionary<string, string> changes, CancellationToken ct)
+    {
+        var issues = await SetManyAsync(changes, ct);
+        if (issues.Count == 0 && changes.Count > 0)
+            await Auditing.Audit.WriteAsync(Db, services.GetRequiredService<Auditing.IAuditCaller>(), services.GetRequiredService<TimeProvider>(),
+                "provider_secrets.set", tenant.ClientId,
+                string.Join(", ", changes.OrderBy(c => c.Key).Select(c => c.Value.Length == 0 ? c.Key + " removed" : c.Key + " set")), ct: ct);
+        return issues;
+    }
+
     public async Task SetAsync(string provider, string secret, CancellationToken ct)
     {
         var row = await Db.Set<ProviderSecret>().SingleOrDefaultAsync(s => s.Provider == provider, ct);

@@ -23,6 +23,9 @@ public static class PortalApp
             o.Conventions.AuthorizeFolder("/Admin", CallviaPolicies.Agency);
         });
 
+        builder.Services.AddSingleton<WebhookUrls>();
+        builder.Services.AddCallviaOpenIddictCore(); // the settings' partner applications (OpenIddict's stores, no server)
+
         var app = builder.Build();
         app.UseForwardedHeaders();
         if (!app.Environment.IsDevelopment())

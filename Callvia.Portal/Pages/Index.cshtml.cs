@@ -10,17 +10,15 @@ namespace Callvia.Portal.Pages;
 
 /// <summary>
 /// A client's dashboard (the six KPI cards for a period and campaign, read by <see cref="KpiService"/>, the rules
-/// the API's <c>kpis</c> query uses), or on the admin host the agency's list of clients.
+/// the API's <c>kpis</c> query uses); on the admin host, the way to the agency console.
 /// </summary>
-public sealed class IndexModel(TenantContext tenant, CallviaDbContext db, AgencyAccess agency, KpiService kpis, TimeProvider clock) : PageModel
+public sealed class IndexModel(TenantContext tenant, CallviaDbContext db, KpiService kpis, TimeProvider clock) : PageModel
 {
-    public sealed record ClientRow(string Name, string Slug, string Status, int Campaigns, int Leads);
     public sealed record CampaignOption(Guid Id, string Name);
 
     public bool IsAgencyConsole => tenant.IsAdminHost;
     public string ClientName => tenant.Tenant?.Name ?? "";
     public string TimeZone => tenant.Tenant?.TimeZone ?? "UTC";
-    public IReadOnlyList<ClientRow> Clients { get; private set; } = [];
 
     [BindProperty(SupportsGet = true, Name = "range")] public string? Preset { get; set; }
     [BindProperty(SupportsGet = true)] public DateOnly? From { get; set; }
@@ -32,20 +30,12 @@ public sealed class IndexModel(TenantContext tenant, CallviaDbContext db, Agency
     public KpiSnapshot? Kpis { get; private set; }
     public IReadOnlyList<CampaignOption> Campaigns { get; private set; } = [];
 
-    public async Task OnGetAsync(CancellationToken ct)
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        if (IsAgencyConsole)
-        {
-            // Only agency admins get here (fallback policy); reading every client is audited.
-            Clients = await agency.RunAsync("console.list_clients", async (all, _) =>
-                await all.Clients.OrderBy(c => c.Name).Select(c => new ClientRow(
-                    c.Name, c.Slug, SnakeCaseEnum<ClientStatus>.ToDb(c.Status),
-                    all.Campaigns.Count(x => x.ClientId == c.Id),
-                    all.Leads.Count(l => l.ClientId == c.Id))).ToListAsync(ct), ct: ct);
-            return;
-        }
-
+        // the admin host's home is the agency console's clients (Admin/Clients)
+        if (IsAgencyConsole) return Redirect("/clients");
         await LoadKpisAsync(ct);
+        return Page();
     }
 
     /// <summary>The cards and charts alone, for the page's live update (its <c>EventSource</c> on <c>/live/kpis</c>).</summary>

@@ -134,6 +134,12 @@ public sealed class CampaignsAndLeadsShould(PortalFixture fixture)
             Assert.Equal("line,kind,reason,value", lines[0]);
             Assert.Equal(1 + 2 + 1 + 1, lines.Length);
             Assert.Contains(lines, l => l.StartsWith($"{rows.Count + 5},duplicate"));
+
+            // the campaign page afterwards: the import in its recent imports, with the report linked
+            await page.ReloadAsync();
+            await page.WaitForSelectorAsync("[data-testid=imports]");
+            Assert.Contains(Path.GetFileName(path), await page.InnerTextAsync("[data-testid=imports]"));
+            await ShotAsync(page, "campaign-with-imports");
         }
         finally
         {

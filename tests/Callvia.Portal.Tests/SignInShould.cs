@@ -60,11 +60,14 @@ public sealed class SignInShould(PortalFixture fixture)
             using var portal = fixture.Portal.CreateClient(tenant.Slug);
             Assert.Equal(HttpStatusCode.Redirect, (await portal.SignInAsync(TestData.AgencyAdminEmail, TestData.Password)).StatusCode);
             var home = await portal.GetStringAsync("/");
-            Assert.Contains(tenant.CampaignNames[0], home);
+            Assert.Contains("data-testid=\"kpis\"", home);
+            Assert.Contains(tenant.Name, home);
         }
         using var console = fixture.Portal.CreateClient("admin");
         Assert.Equal(HttpStatusCode.Redirect, (await console.SignInAsync(TestData.AgencyAdminEmail, TestData.Password)).StatusCode);
-        var clients = await console.GetStringAsync("/");
+        var start = await console.GetAsync("/");
+        Assert.Equal("/clients", start.Headers.Location?.OriginalString);
+        var clients = await console.GetStringAsync("/clients");
         Assert.Contains(a.Name, clients);
         Assert.Contains(b.Name, clients);
     }
