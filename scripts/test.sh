@@ -35,7 +35,7 @@ set -e
 install_prereqs --browser
 echo "==> npm packages of the conformance tests"
 npm ci --prefix "$ROOT/tests/conformance" --no-audit --no-fund --loglevel=error >/dev/null
-echo "==> npm packages of the portal's browser checks (axe-core)"
+echo "==> npm packages of the portal's browser checks (axe-core, Lighthouse)"
 npm ci --prefix "$ROOT/tests/Callvia.Portal.Tests/browser" --no-audit --no-fund --loglevel=error >/dev/null
 cleanup
 mkdir -p "$DATA"
