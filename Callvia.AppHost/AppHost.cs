@@ -45,10 +45,11 @@ var api = Service<Projects.Callvia_Api>("api")
     .WithEnvironment("Auth__TokenKey", tokenKey)
     .WithExternalHttpEndpoints();
 
-Service<Projects.Callvia_Jobs>("jobs");
+var jobs = Service<Projects.Callvia_Jobs>("jobs");
 
 Service<Projects.Callvia_Portal>("portal")
-    .WithReference(api)
+    .WithReference(api)  // the webhook addresses shown in a client's settings
+    .WithReference(jobs) // the agency console's link to the jobs dashboard
     .WithExternalHttpEndpoints();
 
 builder.Build().Run();

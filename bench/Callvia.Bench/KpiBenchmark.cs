@@ -111,14 +111,14 @@ public static class KpiBenchmark
         return $"{leads.GetProperty("edges").GetArrayLength()} of {leads.GetProperty("totalCount").GetInt32():N0}";
     }
 
-    private static double Percentile(double[] sorted, double p)
+    internal static double Percentile(double[] sorted, double p)
     {
         // nearest rank
         var rank = (int)Math.Ceiling(p * sorted.Length);
         return sorted[Math.Clamp(rank - 1, 0, sorted.Length - 1)];
     }
 
-    private static async Task<JsonElement> PostAsync(HttpClient http, Uri tenant, string token, string query, object variables)
+    internal static async Task<JsonElement> PostAsync(HttpClient http, Uri tenant, string token, string query, object variables)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(tenant, "/graphql"))
         {
@@ -132,13 +132,13 @@ public static class KpiBenchmark
         return body.GetProperty("data");
     }
 
-    private static async Task<T> ScalarAsync<T>(NpgsqlDataSource db, string sql)
+    internal static async Task<T> ScalarAsync<T>(NpgsqlDataSource db, string sql)
     {
         await using var cmd = db.CreateCommand(sql);
         return (T)(await cmd.ExecuteScalarAsync())!;
     }
 
-    private static async Task<string> TokenAsync(HttpClient http, Uri tenant, string clientId, string secret)
+    internal static async Task<string> TokenAsync(HttpClient http, Uri tenant, string clientId, string secret)
     {
         var response = await http.PostAsync(new Uri(tenant, "/connect/token"), new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -149,7 +149,7 @@ public static class KpiBenchmark
         return JsonSerializer.Deserialize<JsonElement>(text).GetProperty("access_token").GetString()!;
     }
 
-    private static SocketsHttpHandler LoopbackHandler() => new()
+    internal static SocketsHttpHandler LoopbackHandler() => new()
     {
         ConnectCallback = async (context, ct) =>
         {

@@ -9,6 +9,7 @@ return args.FirstOrDefault() switch
     "webhooks" => await WebhookBenchmark.RunAsync(args[1..]),
     "kpis-seed" => await KpiSeed.RunAsync(args[1..]),
     "kpis" => await KpiBenchmark.RunAsync(args[1..]),
+    "portal" => await PortalBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 

@@ -72,10 +72,11 @@ public sealed class CampaignsAndLeadsShould(PortalFixture fixture)
     }
 
     [Fact]
-    public async Task Upload_a_csv_from_the_browser_with_a_moving_progress_bar_and_show_what_was_left_out()
+    public async Task Upload_a_million_row_csv_from_the_browser_with_a_moving_progress_bar_and_show_what_was_left_out()
     {
         var tenant = await fixture.CreateTenantAsync("Upload " + Guid.NewGuid().ToString("N")[..4]);
-        var rows = ValidNumbers(100_000);
+        // a million rows by default, as the issue asks of the browser; CALLVIA_UPLOAD_ROWS=100000 for a quicker local run
+        var rows = ValidNumbers(int.TryParse(Environment.GetEnvironmentVariable("CALLVIA_UPLOAD_ROWS"), out var n) && n > 0 ? n : 1_000_000);
         var csv = new StringBuilder("phone,first_name,last_name,email,plan\n");
         csv.Append("not-a-phone,Bad,Number,,gold\n");                // line 2: rejected
         csv.Append(",No,Number,,gold\n");                            // line 3: rejected
@@ -104,7 +105,7 @@ public sealed class CampaignsAndLeadsShould(PortalFixture fixture)
                 }
                 """);
             await page.ClickAsync("[data-testid=start-upload]");
-            await page.WaitForSelectorAsync("[data-testid=upload-counts]", new PageWaitForSelectorOptions { Timeout = 120_000 });
+            await page.WaitForSelectorAsync("[data-testid=upload-counts]", new PageWaitForSelectorOptions { Timeout = 600_000 });
 
             var import = await fixture.InTenantAsync(tenant, sp => sp.GetRequiredService<CallviaDbContext>().LeadImports
                 .Where(i => i.CampaignId == tenant.CampaignIds[1]).SingleAsync());
