@@ -10,43 +10,11 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$ROOT/scripts/lib/infra.sh"
 source "$ROOT/scripts/lib/platform.sh"
+source "$ROOT/scripts/lib/bench.sh"
 
-DATA=$ROOT/.data/bench-portal
-PG_PORT=55492; REDIS_PORT=56439; API_PORT=5495; PORTAL_PORT=5496
-
-cleanup() {
-  stop_services "$DATA/run"
-  stop_redis "$REDIS_PORT"
-  stop_postgres "$DATA"
-  rm -rf "$DATA"
-}
-trap cleanup EXIT
-
-install_prereqs
-rm -rf "$DATA"; mkdir -p "$DATA/run"
-SUPER=$(random_secret); OWNER=$(random_secret); APP=$(random_secret); SECRET="partner-$(random_secret 12)"
-start_postgres "$DATA" "$PG_PORT" "$SUPER" fast
-start_redis "$DATA" "$REDIS_PORT"
-provision_database "$DATA" "$PG_PORT" callviadb "$OWNER" "$APP"
-
-export ConnectionStrings__callviadb="Host=127.0.0.1;Port=$PG_PORT;Database=callviadb;Username=callvia_app;Password=$APP"
-export ConnectionStrings__callviadb_owner="Host=127.0.0.1;Port=$PG_PORT;Database=callviadb;Username=callvia_owner;Password=$OWNER"
-export ConnectionStrings__cache="127.0.0.1:$REDIS_PORT" Auth__TokenKey="$(openssl rand -base64 32)"
-DEMO_PASSWORD="Demo-$(random_secret 5)-7"
-export Seed__DemoPassword="$DEMO_PASSWORD" Seed__PartnerSecret="$SECRET" ASPNETCORE_ENVIRONMENT=Production
-export Logging__LogLevel__Default=Warning
-export RateLimits__PerTokenPerMinute=1000000 RateLimits__PerIpPerMinute=1000000
-
-build_services
-dotnet build "$ROOT/bench/Callvia.Bench/Callvia.Bench.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
-migrate_database --seed
-
-BENCH="$ROOT/bench/Callvia.Bench/bin/Release/net10.0/Callvia.Bench.dll"
-SUPER_CONN="Host=127.0.0.1;Port=$PG_PORT;Database=callviadb;Username=postgres;Password=$SUPER;Command Timeout=900"
-echo "==> generating the tenant's data (COPY)"
-dotnet "$BENCH" kpis-seed --super "$SUPER_CONN" --tenant acme \
-  --leads "${BENCH_LEADS:-1000000}" --calls "${BENCH_CALLS:-200000}" --appointments "${BENCH_APPOINTMENTS:-20000}"
-sync
+API_PORT=5495; PORTAL_PORT=5496
+bench_infra bench-portal 55492 56439
+bench_seed
 start_service Api "$API_PORT" "$DATA/run"
 start_service Portal "$PORTAL_PORT" "$DATA/run"
 wait_services "$API_PORT" "$PORTAL_PORT"

@@ -94,11 +94,7 @@ public static class KpiBenchmark
         }
 
         Console.WriteLine($"{runs} sequential runs each after at least {warmups} warm-ups of every case and {warmupSeconds:F0} s, HTTP GraphQL with a partner token, {Environment.ProcessorCount} cores");
-        string[] header = ["query", "p50", "p99", "max", "budget (p99)", "verdict", "result"];
-        var widths = header.Select((h, i) => Math.Max(h.Length, rows.Max(r => r[i].Length))).ToArray();
-        Console.WriteLine(string.Join(" | ", header.Select((h, i) => h.PadRight(widths[i]))));
-        Console.WriteLine(string.Join("-|-", widths.Select(w => new string('-', w))));
-        foreach (var r in rows) Console.WriteLine(string.Join(" | ", r.Select((c, i) => c.PadRight(widths[i]))));
+        Table.Print(["query", "p50", "p99", "max", "budget (p99)", "verdict", "result"], rows);
         return ok ? 0 : 1;
     }
 

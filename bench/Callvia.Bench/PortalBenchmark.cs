@@ -94,11 +94,7 @@ public static partial class PortalBenchmark
             Console.Error.WriteLine($"  {c.Name}: portal p95 {page.P95:F1} ms, GraphQL p95 {api95.P95:F1} ms");
         }
         Console.WriteLine($"{runs} sequential runs each after {warmups} warm-ups of every case; portal pages with a signed-in session, GraphQL with a partner token; {Environment.ProcessorCount} cores");
-        string[] header = ["page", "portal p50", "portal p95", "GraphQL p50", "GraphQL p95", "budget (portal p95)", "verdict"];
-        var widths = header.Select((h, i) => Math.Max(h.Length, rows.Max(r => r[i].Length))).ToArray();
-        Console.WriteLine(string.Join(" | ", header.Select((h, i) => h.PadRight(widths[i]))));
-        Console.WriteLine(string.Join("-|-", widths.Select(w => new string('-', w))));
-        foreach (var r in rows) Console.WriteLine(string.Join(" | ", r.Select((cell, i) => cell.PadRight(widths[i]))));
+        Table.Print(["page", "portal p50", "portal p95", "GraphQL p50", "GraphQL p95", "budget (portal p95)", "verdict"], rows);
         return ok ? 0 : 1;
     }
 

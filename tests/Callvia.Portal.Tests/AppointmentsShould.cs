@@ -101,18 +101,4 @@ public sealed class AppointmentsShould(PortalFixture fixture)
             Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
         Assert.Equal(1, await fixture.CountAsync($"SELECT count(*) FROM appointments WHERE id = '{past}' AND status = 'shown' AND verification_source = 'client'"));
     }
-
-    [Theory]
-    [InlineData("/appointments?layout=month&date=9999-12-31")]
-    [InlineData("/appointments?layout=week&date=0001-01-01")]
-    [InlineData("/appointments?layout=nonsense&show=nonsense&date=not-a-day")]
-    [InlineData("/appointments?after=garbage&show=all")]
-    public async Task Answer_odd_calendar_addresses_with_a_page(string path)
-    {
-        var a = await fixture.CreateTenantAsync();
-        using var portal = fixture.Portal.CreateClient(a.Slug);
-        await portal.SignInAsync(a.AdminEmail, a.Password);
-        using var response = await portal.GetAsync(path);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
 }

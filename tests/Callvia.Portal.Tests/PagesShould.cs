@@ -34,6 +34,21 @@ public sealed class PagesShould(PortalFixture fixture)
     [InlineData("/?handler=Kpis&range=custom&from=9999-12-31&to=9999-12-31")]
     [InlineData("/campaigns?archived=maybe")]
     [InlineData("/error/2147483647")]
+    [InlineData("/leads?status=bogus")]
+    [InlineData("/leads?status=99")]
+    [InlineData("/leads?after=garbage&p=-5")]
+    [InlineData("/leads?after=99999999999999999999.zz&p=abc&page=x")]
+    [InlineData("/leads?range=custom&from=2026-05-01&to=2026-01-01")]
+    [InlineData("/leads?range=nonsense&campaign=not-a-guid")]
+    [InlineData("/leads?q=%00%00%00")]
+    [InlineData("/leads/00000000-0000-0000-0000-000000000001")]
+    [InlineData("/campaigns/00000000-0000-0000-0000-000000000001")]
+    [InlineData("/campaigns/not-a-guid")]
+    [InlineData("/imports/00000000-0000-0000-0000-000000000001")]
+    [InlineData("/appointments?layout=month&date=9999-12-31")]
+    [InlineData("/appointments?layout=week&date=0001-01-01")]
+    [InlineData("/appointments?layout=nonsense&show=nonsense&date=not-a-day")]
+    [InlineData("/appointments?after=garbage&show=all")]
     public async Task Answer_odd_addresses_and_filters_with_a_page_not_a_server_error(string path)
     {
         var a = await fixture.CreateTenantAsync();
@@ -62,6 +77,23 @@ public sealed class PagesShould(PortalFixture fixture)
         var response = await portal.GetAsync("/");
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Contains("/account/sign-in", response.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task Not_let_a_bearer_token_into_the_portal()
+    {
+        // the portal signs people in with its session cookie only: a partner's (or anyone's) bearer token is no session
+        var a = await fixture.CreateTenantAsync();
+        using var portal = fixture.Portal.CreateClient(a.Slug);
+        foreach (var path in new[] { "/", "/leads", "/settings", "/imports?campaignId=" + a.CampaignIds[0] })
+        {
+            using var request = new HttpRequestMessage(path.StartsWith("/imports") ? HttpMethod.Post : HttpMethod.Get, path);
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", a.PartnerSecret);
+            using var response = await portal.SendAsync(request);
+            Assert.True(response.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Unauthorized, $"{path}: {(int)response.StatusCode}");
+            if (response.StatusCode == HttpStatusCode.Redirect) Assert.Contains("/account/sign-in", response.Headers.Location!.OriginalString);
+        }
+        Assert.Equal(1, await fixture.CountAsync($"SELECT count(*) FROM lead_imports WHERE client_id = '{a.Id}'"));
     }
 
     [Fact]
