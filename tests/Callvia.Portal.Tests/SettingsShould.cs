@@ -38,6 +38,7 @@ public sealed class SettingsShould(PortalFixture fixture)
         // the new user sets a password through the link and signs in as a client user: no settings for them
         var newcomer = await browser.NewPageAsync();
         await newcomer.GotoAsync(link);
+        await ShotAsync(newcomer, "set-password");
         await newcomer.FillAsync("#password", "alllowercaseonly"); // long enough for the browser, not for the password rules
         await newcomer.ClickAsync("button[type=submit]");
         await newcomer.WaitForSelectorAsync("[data-testid=set-password-error]");
@@ -49,6 +50,7 @@ public sealed class SettingsShould(PortalFixture fixture)
         Assert.Equal(0, await newcomer.Locator("[data-testid=nav] >> text=Settings").CountAsync());
         var denied = await newcomer.GotoAsync(fixture.Portal.HostUri(tenant.Slug) + "settings");
         Assert.Equal(403, denied!.Status);
+        await ShotAsync(newcomer, "forbidden");
         // the link works once
         var again = await browser.NewPageAsync();
         await again.GotoAsync(link);
