@@ -9,7 +9,7 @@ namespace Callvia.Core.Messaging.Providers;
 public static class MessagingRegistration
 {
     /// <summary>
-    /// The provider clients and the manual-message rules. The clients do not use the standard resilience handler:
+    /// The provider clients (MessageBird, SendGrid, and the dialer's Retell) and the manual-message rules. The clients do not use the standard resilience handler:
     /// it retries POSTs on 5xx and timeouts, which could send a text twice. Theirs retries only what the provider
     /// certainly never received (connection failures) or refused unprocessed (429), and bounds each attempt.
     /// </summary>
@@ -27,6 +27,15 @@ public static class MessagingRegistration
         services.AddHttpClient<SendGridMailer>()
             .RemoveAllResilienceHandlers()
             .AddResilienceHandler("sendgrid", b => SafeForSends(b, sendGrid.Timeout));
+        // the dialer's Retell client: no retries of its own at all (a retried create-phone-call may place a second call)
+        services.AddOptions<Dialer.RetellOptions>().Bind(configuration.GetSection(Dialer.RetellOptions.Section));
+        var retell = configuration.GetSection(Dialer.RetellOptions.Section).Get<Dialer.RetellOptions>() ?? new();
+        services.AddHttpClient<Dialer.RetellClient>(c =>
+            {
+                c.BaseAddress = new Uri(WithSlash(retell.BaseUrl));
+                c.Timeout = System.Threading.Timeout.InfiniteTimeSpan; // RetellOptions.Timeout bounds each call
+            })
+            .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
         services.AddScoped<MessageDelivery>();
         services.AddScoped<ManualMessages>();
