@@ -18,9 +18,23 @@ public sealed class CampaignGraphType : ObjectGraphType<Campaign>
         Field(c => c.Description, nullable: true);
         Field<NonNullGraphType<CampaignStatusGraphType>>("status").Resolve(c => c.Source.Status);
         Field<NonNullGraphType<UtcDateTimeGraphType>>("createdAt").Resolve(c => c.Source.CreatedAt);
+        Field<NonNullGraphType<StringGraphType>>("callWindowStart").Description("HH:mm, the lead's local time.").Resolve(c => c.Source.CallWindowStart.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture));
+        Field<NonNullGraphType<StringGraphType>>("callWindowEnd").Description("HH:mm, the lead's local time.").Resolve(c => c.Source.CallWindowEnd.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture));
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<DayOfWeekGraphType>>>>("callDays").Resolve(c => c.Source.AllowedDays.Order().ToList());
+        Field<NonNullGraphType<IntGraphType>>("maxConcurrentCalls").Resolve(c => c.Source.MaxConcurrentCalls);
+        Field<NonNullGraphType<IntGraphType>>("maxAttempts").Resolve(c => c.Source.MaxAttempts);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<IntGraphType>>>>("retryLadderMinutes").Resolve(c => c.Source.RetryLadderMinutes);
+        Field<NonNullGraphType<BooleanGraphType>>("requiresConsent").Resolve(c => c.Source.RequiresConsent);
+        Field<StringGraphType>("retellAgentId").Resolve(c => c.Source.RetellAgentId);
+        Field<StringGraphType>("fromNumber").Resolve(c => c.Source.FromNumber);
         Field<NonNullGraphType<CampaignStatsGraphType>>("stats").Description("Lead counts by status (batched over a page of campaigns).")
             .Resolve(c => CampaignQueries.Stats(c, c.Source.Id));
     }
+}
+
+public sealed class DayOfWeekGraphType : EnumerationGraphType<DayOfWeek>
+{
+    public DayOfWeekGraphType() => Name = "DayOfWeek";
 }
 
 public sealed class CampaignStatusGraphType : EnumerationGraphType<CampaignStatus>

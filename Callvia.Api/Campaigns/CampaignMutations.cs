@@ -35,7 +35,11 @@ public abstract class CampaignInputType : InputObjectGraphType
         Field<StringGraphType>("callWindowEnd").Description("HH:mm, the lead's local time.");
         Field<IntGraphType>("maxConcurrentCalls");
         Field<IntGraphType>("maxAttempts");
-        Field<IntGraphType>("retryDelayMinutes");
+        Field<IntGraphType>("retryDelayMinutes").DeprecationReason("Use retryLadderMinutes; this sets a one-step ladder.");
+        Field<ListGraphType<NonNullGraphType<IntGraphType>>>("retryLadderMinutes")
+            .Description("Minutes before each retry of an unanswered lead (1 to 10 steps of 5 to 10,080): the n-th retry waits the n-th step, later ones the last.");
+        Field<ListGraphType<NonNullGraphType<DayOfWeekGraphType>>>("callDays").Description("The days calls may be made, in each lead's local calendar (default Monday to Saturday).");
+        Field<BooleanGraphType>("requiresConsent").Description("Call only leads with recorded consent (default true: AI-voice calls need prior express written consent in the US).");
         Field<StringGraphType>("retellAgentId");
         Field<StringGraphType>("fromNumber");
     }
@@ -97,7 +101,10 @@ public static class CampaignMutations
             raw.GetValueOrDefault("name") as string, raw.GetValueOrDefault("description") as string,
             Time("callWindowStart"), Time("callWindowEnd"),
             raw.GetValueOrDefault("maxConcurrentCalls") as int?, raw.GetValueOrDefault("maxAttempts") as int?, raw.GetValueOrDefault("retryDelayMinutes") as int?,
-            raw.GetValueOrDefault("retellAgentId") as string, raw.GetValueOrDefault("fromNumber") as string);
+            raw.GetValueOrDefault("retellAgentId") as string, raw.GetValueOrDefault("fromNumber") as string,
+            (raw.GetValueOrDefault("callDays") as IEnumerable<object?>)?.OfType<DayOfWeek>().ToList(),
+            (raw.GetValueOrDefault("retryLadderMinutes") as IEnumerable<object?>)?.OfType<int>().ToList(),
+            raw.GetValueOrDefault("requiresConsent") as bool?);
         return (input, errors);
     }
 }

@@ -7,9 +7,11 @@ namespace Callvia.Core.Campaigns;
 public sealed record FieldIssue(string Field, string Message, string Code = "VALIDATION");
 
 /// <summary>The fields a client sets on a campaign; null leaves a field as it is (on update).</summary>
+/// <param name="RetryDelayMinutes">The earlier single delay: a one-step ladder (<paramref name="RetryLadderMinutes"/> wins when both are given).</param>
 public sealed record CampaignInput(
     string? Name, string? Description, TimeOnly? CallWindowStart, TimeOnly? CallWindowEnd,
-    int? MaxConcurrentCalls, int? MaxAttempts, int? RetryDelayMinutes, string? RetellAgentId, string? FromNumber);
+    int? MaxConcurrentCalls, int? MaxAttempts, int? RetryDelayMinutes, string? RetellAgentId, string? FromNumber,
+    IReadOnlyCollection<DayOfWeek>? CallDays = null, IReadOnlyList<int>? RetryLadderMinutes = null, bool? RequiresConsent = null);
 
 /// <summary>
 /// The campaign rules, in one place: what a valid campaign is, and how its status may move
@@ -17,6 +19,8 @@ public sealed record CampaignInput(
 /// </summary>
 public sealed class CampaignEditor(CallviaDbContext db)
 {
+    public const int MaxLadderSteps = 10;
+
     public static bool CanMove(CampaignStatus from, CampaignStatus to) => (from, to) switch
     {
         _ when from == to => true,
@@ -80,7 +84,23 @@ public sealed class CampaignEditor(CallviaDbContext db)
         else (c.CallWindowStart, c.CallWindowEnd) = (start, end);
         if (input.MaxConcurrentCalls is { } mcc) { if (mcc is < 1 or > 100) issues.Add(new("maxConcurrentCalls", "Between 1 and 100.")); else c.MaxConcurrentCalls = mcc; }
         if (input.MaxAttempts is { } ma) { if (ma is < 1 or > 10) issues.Add(new("maxAttempts", "Between 1 and 10.")); else c.MaxAttempts = ma; }
-        if (input.RetryDelayMinutes is { } rd) { if (rd is < 5 or > 10_080) issues.Add(new("retryDelayMinutes", "Between 5 and 10,080 (a week).")); else c.RetryDelayMinutes = rd; }
+        if (input.RetryLadderMinutes is { } ladder)
+        {
+            if (ladder.Count is < 1 or > MaxLadderSteps) issues.Add(new("retryLadderMinutes", $"Give 1 to {MaxLadderSteps} steps."));
+            else if (ladder.Any(m => m is < 5 or > 10_080)) issues.Add(new("retryLadderMinutes", "Each step is 5 to 10,080 minutes (a week)."));
+            else c.RetryLadderMinutes = [.. ladder];
+        }
+        else if (input.RetryDelayMinutes is { } rd)
+        {
+            if (rd is < 5 or > 10_080) issues.Add(new("retryDelayMinutes", "Between 5 and 10,080 (a week)."));
+            else c.RetryLadderMinutes = [rd];
+        }
+        if (input.CallDays is { } days)
+        {
+            if (days.Count == 0) issues.Add(new("callDays", "Choose at least one day."));
+            else c.CallDays = Campaign.Mask(days);
+        }
+        if (input.RequiresConsent is { } consent) c.RequiresConsent = consent;
         if (input.RetellAgentId is { Length: > 128 }) issues.Add(new("retellAgentId", "Over 128 characters."));
         else if (input.RetellAgentId is not null) c.RetellAgentId = input.RetellAgentId.Length == 0 ? null : input.RetellAgentId;
         if (input.FromNumber is { Length: > 0 } from)

@@ -127,8 +127,8 @@ public static class ImportBenchmark
         await using var conn = await owner.OpenConnectionAsync();
         await using (var set = new NpgsqlCommand("SELECT set_config('app.agency', 'on', false)", conn)) await set.ExecuteNonQueryAsync();
         await using var cmd = new NpgsqlCommand("""
-            INSERT INTO campaigns (id, client_id, name, status, call_window_start, call_window_end, max_concurrent_calls, max_attempts, retry_delay_minutes, created_at, updated_at)
-            VALUES ($1, $2, $3, 'active', '08:00', '21:00', 5, 3, 240, now(), now())
+            INSERT INTO campaigns (id, client_id, name, status, call_window_start, call_window_end, max_concurrent_calls, max_attempts, retry_ladder_minutes, call_days, requires_consent, created_at, updated_at)
+            VALUES ($1, $2, $3, 'active', '08:00', '21:00', 5, 3, '{60,240,1440}', 126, true, now(), now())
             """, conn);
         cmd.Parameters.Add(new NpgsqlParameter { Value = id });
         cmd.Parameters.Add(new NpgsqlParameter { Value = clientId });

@@ -74,6 +74,48 @@ public sealed class CampaignMutationsShould(ApiFixture fixture)
         Assert.Equal(before, await fixture.CountAsync($"SELECT count(*) FROM campaigns WHERE client_id = '{tenant.Id}'"));
     }
 
+    private const string CreateDialer = """
+        mutation($input: CreateCampaignInput!) { createCampaign(input: $input) {
+          campaign { id callWindowStart callWindowEnd callDays maxConcurrentCalls maxAttempts retryLadderMinutes requiresConsent } errors { field message code } } }
+        """;
+
+    [Fact]
+    public async Task Set_the_dialers_days_retry_ladder_and_consent_rule_and_refuse_impossible_ones()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        using var api = fixture.Api.CreateClient(tenant.Slug);
+        var (token, _) = await api.RequestTokenAsync(tenant.PartnerClientId, tenant.PartnerSecret);
+
+        // the defaults: Monday to Saturday, 1 h / 4 h / a day, consent required
+        var plain = (await RunAsync(api, token!, CreateDialer, new { input = new { name = "Defaults" } }, "createCampaign")).GetProperty("campaign");
+        Assert.Equal(["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY"], plain.GetProperty("callDays").EnumerateArray().Select(d => d.GetString()!).ToArray());
+        Assert.Equal([60, 240, 1440], plain.GetProperty("retryLadderMinutes").EnumerateArray().Select(m => m.GetInt32()).ToArray());
+        Assert.True(plain.GetProperty("requiresConsent").GetBoolean());
+
+        var set = (await RunAsync(api, token!, CreateDialer, new { input = new { name = "Weekdays", callDays = new[] { "MONDAY", "WEDNESDAY" },
+            retryLadderMinutes = new[] { 30, 120 }, requiresConsent = false } }, "createCampaign")).GetProperty("campaign");
+        Assert.Equal(["MONDAY", "WEDNESDAY"], set.GetProperty("callDays").EnumerateArray().Select(d => d.GetString()!).ToArray());
+        Assert.Equal(1, await fixture.CountAsync($"SELECT count(*) FROM campaigns WHERE client_id = '{tenant.Id}' AND name = 'Weekdays' AND call_days = {(1 << 1) | (1 << 3)} AND retry_ladder_minutes = '{{30,120}}' AND NOT requires_consent"));
+        // the deprecated single delay is a one-step ladder
+        var single = (await RunAsync(api, token!, CreateDialer, new { input = new { name = "Single", retryDelayMinutes = 90 } }, "createCampaign")).GetProperty("campaign");
+        Assert.Equal([90], single.GetProperty("retryLadderMinutes").EnumerateArray().Select(m => m.GetInt32()).ToArray());
+
+        var before = await fixture.CountAsync($"SELECT count(*) FROM campaigns WHERE client_id = '{tenant.Id}'");
+        foreach (var (input, field) in new (object, string)[]
+                 {
+                     (new { name = "No days", callDays = Array.Empty<string>() }, "callDays"),
+                     (new { name = "Too quick", retryLadderMinutes = new[] { 1 } }, "retryLadderMinutes"),
+                     (new { name = "No steps", retryLadderMinutes = Array.Empty<int>() }, "retryLadderMinutes"),
+                     (new { name = "Too many", retryLadderMinutes = Enumerable.Repeat(60, 11).ToArray() }, "retryLadderMinutes"),
+                 })
+        {
+            var r = await RunAsync(api, token!, CreateDialer, new { input }, "createCampaign");
+            Assert.Equal(JsonValueKind.Null, r.GetProperty("campaign").ValueKind);
+            Assert.Equal(field, r.GetProperty("errors")[0].GetProperty("field").GetString());
+        }
+        Assert.Equal(before, await fixture.CountAsync($"SELECT count(*) FROM campaigns WHERE client_id = '{tenant.Id}'"));
+    }
+
     [Fact]
     public async Task Never_touch_another_tenants_campaign_and_refuse_anonymous_callers()
     {

@@ -46,12 +46,19 @@ public sealed class CampaignsAndLeadsShould(PortalFixture fixture)
         await page.FillAsync("#new-CallWindowStart", "09:00");
         await page.FillAsync("#new-CallWindowEnd", "17:30");
         await page.FillAsync("#new-MaxAttempts", "4");
+        await page.FillAsync("#new-RetryLadder", "soon");
+        await page.ClickAsync("[data-testid=create-campaign]");
+        await page.WaitForSelectorAsync("[data-testid=new-campaign-dialog][open] #new-RetryLadder-error");
+        Assert.Contains("minutes separated by commas", await page.InnerTextAsync("#new-RetryLadder-error"));
+        await page.FillAsync("#new-RetryLadder", "30, 120");
+        await page.UncheckAsync("[data-testid=new-campaign-dialog] [data-testid=day-Saturday]");
+        await page.UncheckAsync("[data-testid=new-campaign-dialog] [data-testid=requires-consent]");
         await page.ClickAsync("[data-testid=create-campaign]");
         await page.WaitForURLAsync(url => url.Contains("saved=created"));
         Assert.Equal(name, await page.InnerTextAsync("[data-testid=campaign-name]"));
         Assert.Equal("draft", await page.InnerTextAsync("[data-testid=campaign-status]"));
         Assert.Equal(1, await fixture.CountAsync(
-            $"SELECT count(*) FROM campaigns WHERE name = '{name}' AND client_id = '{tenant.Id}' AND status = 'draft' AND call_window_start = '09:00' AND call_window_end = '17:30' AND max_attempts = 4"));
+            $"SELECT count(*) FROM campaigns WHERE name = '{name}' AND client_id = '{tenant.Id}' AND status = 'draft' AND call_window_start = '09:00' AND call_window_end = '17:30' AND max_attempts = 4 AND retry_ladder_minutes = '{{30,120}}' AND call_days = 62 AND NOT requires_consent"));
 
         await page.ClickAsync("[data-testid=move-active]");
         await page.WaitForURLAsync(url => url.Contains("saved=active"));

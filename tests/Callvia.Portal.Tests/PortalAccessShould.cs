@@ -41,7 +41,7 @@ public sealed class PortalAccessShould(PortalFixture fixture)
         // and refused when sent anyway (with a valid antiforgery token: the role is what stops it)
         var before = await fixture.CountAsync($"SELECT count(*) FROM campaigns WHERE client_id = '{a.Id}'");
         using (var create = await portal.PostFormAsync("/campaigns", "/campaigns?handler=Create", new() { ["Form.Name"] = "Sneaky", ["Form.CallWindowStart"] = "09:00",
-                   ["Form.CallWindowEnd"] = "17:00", ["Form.MaxConcurrentCalls"] = "1", ["Form.MaxAttempts"] = "1", ["Form.RetryDelayMinutes"] = "60" }))
+                   ["Form.CallWindowEnd"] = "17:00", ["Form.MaxConcurrentCalls"] = "1", ["Form.MaxAttempts"] = "1", ["Form.RetryLadder"] = "60" }))
             Assert.Equal(HttpStatusCode.Forbidden, create.StatusCode);
         using (var move = await portal.PostFormAsync(campaign, campaign + "?handler=Status", new() { ["status"] = "paused" }))
             Assert.Equal(HttpStatusCode.Forbidden, move.StatusCode);

@@ -575,6 +575,10 @@ namespace Callvia.Core.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<int>("CallDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("call_days");
+
                     b.Property<TimeOnly>("CallWindowEnd")
                         .HasColumnType("time without time zone")
                         .HasColumnName("call_window_end");
@@ -615,14 +619,19 @@ namespace Callvia.Core.Data.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("name");
 
+                    b.Property<bool>("RequiresConsent")
+                        .HasColumnType("boolean")
+                        .HasColumnName("requires_consent");
+
                     b.Property<string>("RetellAgentId")
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)")
                         .HasColumnName("retell_agent_id");
 
-                    b.Property<int>("RetryDelayMinutes")
-                        .HasColumnType("integer")
-                        .HasColumnName("retry_delay_minutes");
+                    b.PrimitiveCollection<int[]>("RetryLadderMinutes")
+                        .IsRequired()
+                        .HasColumnType("integer[]")
+                        .HasColumnName("retry_ladder_minutes");
 
                     b.Property<string>("Status")
                         .IsRequired()

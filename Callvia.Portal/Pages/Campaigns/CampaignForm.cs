@@ -17,7 +17,11 @@ public sealed class CampaignForm
     public string? CallWindowEnd { get; set; }
     public string? MaxConcurrentCalls { get; set; }
     public string? MaxAttempts { get; set; }
-    public string? RetryDelayMinutes { get; set; }
+    /// <summary>Minutes before each retry, comma-separated: "60, 240, 1440".</summary>
+    public string? RetryLadder { get; set; }
+    /// <summary>The allowed weekdays (checkboxes: their names).</summary>
+    public List<DayOfWeek> Days { get; set; } = [];
+    public bool RequiresConsent { get; set; }
     public string? RetellAgentId { get; set; }
     public string? FromNumber { get; set; }
 
@@ -30,7 +34,7 @@ public sealed class CampaignForm
         (nameof(CallWindowEnd), "Calls until", "time", null),
         (nameof(MaxConcurrentCalls), "Calls at once", "number", "1 to 100."),
         (nameof(MaxAttempts), "Attempts per lead", "number", "1 to 10."),
-        (nameof(RetryDelayMinutes), "Minutes between attempts", "number", "5 to 10,080 (a week)."),
+        (nameof(RetryLadder), "Minutes before each retry", "text", "E.g. 60, 240, 1440: the first retry an hour later, then 4 hours, then a day."),
         (nameof(RetellAgentId), "Retell agent id", "text", "The AI agent that makes the calls."),
         (nameof(FromNumber), "Calling number", "tel", "The number leads see."),
     ];
@@ -42,7 +46,8 @@ public sealed class CampaignForm
         CallWindowEnd = c.CallWindowEnd.ToString("HH:mm", CultureInfo.InvariantCulture),
         MaxConcurrentCalls = c.MaxConcurrentCalls.ToString(CultureInfo.InvariantCulture),
         MaxAttempts = c.MaxAttempts.ToString(CultureInfo.InvariantCulture),
-        RetryDelayMinutes = c.RetryDelayMinutes.ToString(CultureInfo.InvariantCulture),
+        RetryLadder = string.Join(", ", c.RetryLadderMinutes),
+        Days = [.. c.AllowedDays.Order()], RequiresConsent = c.RequiresConsent,
         RetellAgentId = c.RetellAgentId, FromNumber = c.FromNumber,
     };
 
@@ -53,7 +58,7 @@ public sealed class CampaignForm
     {
         nameof(Name) => Name, nameof(Description) => Description, nameof(CallWindowStart) => CallWindowStart,
         nameof(CallWindowEnd) => CallWindowEnd, nameof(MaxConcurrentCalls) => MaxConcurrentCalls, nameof(MaxAttempts) => MaxAttempts,
-        nameof(RetryDelayMinutes) => RetryDelayMinutes, nameof(RetellAgentId) => RetellAgentId, nameof(FromNumber) => FromNumber,
+        nameof(RetryLadder) => RetryLadder, nameof(RetellAgentId) => RetellAgentId, nameof(FromNumber) => FromNumber,
         _ => null,
     };
 
@@ -76,8 +81,22 @@ public sealed class CampaignForm
             return null;
         }
         var input = new CampaignInput(Name ?? "", Description ?? "", Time(nameof(CallWindowStart), CallWindowStart), Time(nameof(CallWindowEnd), CallWindowEnd),
-            Number(nameof(MaxConcurrentCalls), MaxConcurrentCalls), Number(nameof(MaxAttempts), MaxAttempts), Number(nameof(RetryDelayMinutes), RetryDelayMinutes),
-            RetellAgentId?.Trim() ?? "", FromNumber?.Trim() ?? "");
+            Number(nameof(MaxConcurrentCalls), MaxConcurrentCalls), Number(nameof(MaxAttempts), MaxAttempts), null,
+            RetellAgentId?.Trim() ?? "", FromNumber?.Trim() ?? "", Days.Distinct().ToList(), Ladder(), RequiresConsent);
+        List<int>? Ladder()
+        {
+            var steps = new List<int>();
+            foreach (var part in (RetryLadder ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!int.TryParse(part, NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var m))
+                {
+                    state.AddModelError(Key(nameof(RetryLadder)), "Give minutes separated by commas, e.g. 60, 240, 1440.");
+                    return null;
+                }
+                steps.Add(m);
+            }
+            return steps;
+        }
         return state.ErrorCount > before ? null : input;
     }
 
@@ -85,8 +104,12 @@ public sealed class CampaignForm
     public static void Report(IEnumerable<FieldIssue> issues, ModelStateDictionary state)
     {
         foreach (var issue in issues)
-            state.AddModelError(Fields.Any(f => string.Equals(f.Field, issue.Field, StringComparison.OrdinalIgnoreCase))
-                ? Key(char.ToUpperInvariant(issue.Field[0]) + issue.Field[1..]) : "Form", issue.Message);
+        {
+            // the editor's names are the API's; two of them are this form's RetryLadder and Days
+            var field = issue.Field switch { "retryLadderMinutes" or "retryDelayMinutes" => nameof(RetryLadder), "callDays" => nameof(Days), var f => f };
+            state.AddModelError(Fields.Any(f => string.Equals(f.Field, field, StringComparison.OrdinalIgnoreCase)) || field == nameof(Days)
+                ? Key(char.ToUpperInvariant(field[0]) + field[1..]) : "Form", issue.Message);
+        }
     }
 
     public static string Key(string field) => "Form." + field;
