@@ -1,5 +1,6 @@
 using System.Net;
 using Callvia.Testing;
+using Microsoft.Playwright;
 using Xunit;
 using static Callvia.Portal.Tests.BrowserKit;
 
@@ -38,12 +39,14 @@ public sealed class AgencyConsoleShould(PortalFixture fixture)
         // suspend (asked first): the client's host refuses it; then reactivate
         page.Dialog += (_, dialog) => dialog.AcceptAsync();
         await row.Locator("[data-testid=toggle-status]").ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("saved=suspended"));
+        await page.WaitForURLAsync(url => url.Contains("saved=suspended"), new() { WaitUntil = WaitUntilState.Commit });
+        await page.WaitForSelectorAsync("[data-testid=notice]");
         Assert.Equal("suspended", await row.Locator("[data-testid=client-status]").InnerTextAsync());
         using (var client = fixture.Portal.CreateClient(tenant.Slug))
             Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/account/sign-in")).StatusCode);
         await row.Locator("[data-testid=toggle-status]").ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("saved=active"));
+        await page.WaitForURLAsync(url => url.Contains("saved=active"), new() { WaitUntil = WaitUntilState.Commit });
+        await page.WaitForSelectorAsync("[data-testid=notice]");
         Assert.Equal("active", await row.Locator("[data-testid=client-status]").InnerTextAsync());
         Assert.Equal(2, await fixture.CountAsync($"SELECT count(*) FROM audit_log WHERE client_id = '{tenant.Id}' AND action = 'agency.set_client_status'"));
 

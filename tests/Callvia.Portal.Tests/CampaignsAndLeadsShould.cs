@@ -72,7 +72,8 @@ public sealed class CampaignsAndLeadsShould(PortalFixture fixture)
         // archiving asks first; once archived, nothing more can be done to it
         page.Dialog += (_, dialog) => dialog.AcceptAsync();
         await page.ClickAsync("[data-testid=move-archived]");
-        await page.WaitForURLAsync(url => url.Contains("saved=archived"));
+        await page.WaitForURLAsync(url => url.Contains("saved=archived"), new() { WaitUntil = WaitUntilState.Commit });
+        await page.WaitForSelectorAsync("[data-testid=notice]");
         Assert.Equal("archived", await page.InnerTextAsync("[data-testid=campaign-status]"));
         Assert.Equal(0, await page.Locator("[data-testid^=move-], [data-testid=upload], [data-testid=settings]").CountAsync());
         Assert.Equal(1, await fixture.CountAsync($"SELECT count(*) FROM campaigns WHERE name = '{name}' AND status = 'archived'"));

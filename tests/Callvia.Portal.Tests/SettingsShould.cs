@@ -1,5 +1,6 @@
 using System.Net;
 using Callvia.Testing;
+using Microsoft.Playwright;
 using Xunit;
 using static Callvia.Portal.Tests.BrowserKit;
 
@@ -71,7 +72,8 @@ public sealed class SettingsShould(PortalFixture fixture)
         Assert.DoesNotContain(secret, await page.ContentAsync());
         page.Dialog += (_, dialog) => dialog.AcceptAsync();
         await page.Locator("[data-testid=app-row]", new() { HasText = "Zapier bridge" }).Locator("[data-testid=revoke-app]").ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("saved=revoked"));
+        await page.WaitForURLAsync(url => url.Contains("saved=revoked"), new() { WaitUntil = WaitUntilState.Commit });
+        await page.WaitForSelectorAsync("[data-testid=notice]");
         Assert.Equal(0, await fixture.CountAsync($"SELECT count(*) FROM openiddict_applications WHERE client_id = '{appId}'"));
 
         // a provider secret: too short refused, then saved, and never on the page
