@@ -86,7 +86,7 @@ public sealed class AgencyConsoleShould(PortalFixture fixture)
             Assert.Equal(HttpStatusCode.NotFound, (await agencyOnClientHost.GetAsync(path)).StatusCode);
         using var console = fixture.Portal.CreateClient("admin");
         await console.SignInAsync(TestData.AgencyAdminEmail, TestData.Password);
-        foreach (var path in new[] { "/audit?from=2026-05-01&to=2026-01-01", "/audit?from=9999-01-01", "/audit?before=-1&client=not-a-guid", "/clients?range=nonsense" })
+        foreach (var path in new[] { "/audit?from=2026-05-01&to=2026-01-01", "/audit?from=9999-01-01", "/audit?before=-1&client=not-a-guid", "/audit?action=%00&actor=a%00", "/clients?range=nonsense" })
             Assert.Equal(HttpStatusCode.OK, (await console.GetAsync(path)).StatusCode);
         using (var bad = await console.PostFormAsync("/clients", "/clients?handler=Status", new() { ["clientId"] = a.Id.ToString(), ["status"] = "exploded" }))
             Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);

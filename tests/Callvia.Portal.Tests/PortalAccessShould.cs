@@ -120,6 +120,28 @@ public sealed class PortalAccessShould(PortalFixture fixture)
     }
 
     [Fact]
+    public async Task Refuse_a_form_with_a_nul_character_with_a_400_and_change_nothing()
+    {
+        var a = await fixture.CreateTenantAsync();
+        using var portal = fixture.Portal.CreateClient(a.Slug);
+        await portal.SignInAsync(a.AdminEmail, a.Password);
+        var before = await fixture.CountAsync($"SELECT count(*) FROM campaigns WHERE client_id = '{a.Id}'");
+        foreach (var (page, post, fields) in new (string, string, Dictionary<string, string>)[]
+                 {
+                     ("/campaigns", "/campaigns?handler=Create", new() { ["Form.Name"] = "Bad\0name", ["Form.CallWindowStart"] = "09:00", ["Form.CallWindowEnd"] = "17:00" }),
+                     ("/settings", "/settings?handler=AddUser", new() { ["email"] = $"n@{a.Slug}.test", ["displayName"] = "Nul\0", ["role"] = "client_user" }),
+                     ("/settings", "/settings?handler=CreateApp", new() { ["name"] = "App\0" }),
+                 })
+        {
+            using var response = await portal.PostFormAsync(page, post, fields);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            // ASP.NET's form reader refuses a NUL itself: a 400, before any handler runs
+        }
+        Assert.Equal(before, await fixture.CountAsync($"SELECT count(*) FROM campaigns WHERE client_id = '{a.Id}'"));
+        Assert.Equal(0, await fixture.CountAsync($"SELECT count(*) FROM users WHERE email = 'n@{a.Slug}.test'"));
+    }
+
+    [Fact]
     public async Task Say_what_is_wrong_with_a_long_search_next_to_the_field()
     {
         var a = await fixture.CreateTenantAsync();

@@ -28,6 +28,11 @@ public sealed class AuditModel(AgencyAccess agency) : Hosting.PortalPage
         if (From is { } f && To is { } t && t < f) ModelState.AddModelError(nameof(To), "The last day is before the first.");
         var bounded = (From is null || From >= KpiPeriod.Earliest && From <= KpiPeriod.Latest) && (To is null || To >= KpiPeriod.Earliest && To <= KpiPeriod.Latest);
         if (!bounded) ModelState.AddModelError(nameof(To), "Choose days between 2000 and 2099.");
+        if (Core.Validation.TextInput.FirstProblem(("The action", Action), ("Who", Actor)) is { } unstorable)
+        {
+            ModelState.AddModelError(nameof(To), unstorable.Message);
+            (Action, Actor) = (null, null);
+        }
         var ok = ModelState.ErrorCount == 0;
         var filter = new AuditFilter(Client, Truncate(Action), Truncate(Actor),
             ok && From is { } from ? new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null,

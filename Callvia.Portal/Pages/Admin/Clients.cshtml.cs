@@ -106,9 +106,9 @@ public sealed class ClientsModel(AgencyAccess agency, ClientAdmin admin, IOption
 
     private async Task LoadAsync(CancellationToken ct)
     {
-        var (period, _) = KpiPeriod.Resolve(Preset, null, null, KpiPeriod.TodayIn("UTC", clock.GetUtcNow()));
-        Period = period ?? KpiPeriod.Resolve(null, null, null, KpiPeriod.TodayIn("UTC", clock.GetUtcNow())).Period!;
-        if (Preset == KpiPeriod.Custom) Period = KpiPeriod.Resolve(null, null, null, KpiPeriod.TodayIn("UTC", clock.GetUtcNow())).Period!;
+        // the console offers the presets only: a custom or unknown one is the default period
+        var today = KpiPeriod.TodayIn("UTC", clock.GetUtcNow());
+        Period = KpiPeriod.Resolve(Preset == KpiPeriod.Custom ? null : Preset, null, null, today).Period!;
         Preset = Period.Preset;
         var range = Period.ToRange("UTC", null);
         Rows = await agency.RunAsync("console.list_clients", async (db, sp) =>
