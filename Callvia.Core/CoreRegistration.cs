@@ -63,6 +63,11 @@ public static class CoreRegistration
         services.AddSingleton<Webhooks.WebhookMetrics>();
         services.AddScoped<Webhooks.WebhookEventAdmin>();
         services.AddScoped<Calls.RetellCallEvents>();
+        services.AddScoped<Dialer.DialerCallEvents>();
+        services.AddScoped<Dialer.DialerClaims>();
+        services.AddScoped<Dialer.DialerResults>();
+        services.AddScoped<Dialer.DialerSwitches>();
+        services.AddOptions<Dialer.DialerOptions>().Bind(builder.Configuration.GetSection(Dialer.DialerOptions.Section));
         services.AddScoped<Appointments.CalcomBookingEvents>();
         services.AddScoped<Billing.StripeInvoiceEvents>();
         services.AddScoped<Messaging.InboundSms>();

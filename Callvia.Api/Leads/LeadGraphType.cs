@@ -31,6 +31,10 @@ public sealed class LeadGraphType : ObjectGraphType<Lead>
         Field<UtcDateTimeGraphType>("lastAttemptAt").Resolve(c => c.Source.LastAttemptAt);
         Field<UtcDateTimeGraphType>("nextAttemptAt").Resolve(c => c.Source.NextAttemptAt);
         Field<UtcDateTimeGraphType>("optedOutAt").Resolve(c => c.Source.OptedOutAt);
+        Field<UtcDateTimeGraphType>("consentAt").Description("When the lead consented to be called.").Resolve(c => c.Source.ConsentAt);
+        Field<StringGraphType>("consentSource").Description("How consent was given.").Resolve(c => c.Source.ConsentSource);
+        Field<UtcDateTimeGraphType>("dialAt").Description("When the dialer next looks at the lead (its next attempt, moved into its calling window); null while in a call or when it is done.").Resolve(c => c.Source.DialAt);
+        Field<StringGraphType>("dialerNote").Description("The dialer's last word on the lead: why it waits or is not called.").Resolve(c => c.Source.DialerNote);
         Field<NonNullGraphType<UtcDateTimeGraphType>>("createdAt").Resolve(c => c.Source.CreatedAt);
         Field<NonNullGraphType<UtcDateTimeGraphType>>("updatedAt").Resolve(c => c.Source.UpdatedAt);
         Field<CallGraphType>("lastCall").Description("The lead's most recent call.").Resolve(c => Loaders.LastCall(c, c.Source.Id));

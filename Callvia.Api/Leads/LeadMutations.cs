@@ -33,6 +33,8 @@ public sealed class UpsertLeadInputType : InputObjectGraphType
         Field<StringGraphType>("lastName");
         Field<StringGraphType>("email");
         Field<StringGraphType>("timeZone").Description("IANA (or Windows) zone id; by default the number's zone.");
+        Field<UtcDateTimeGraphType>("consentAt").Description("When the lead consented to be called (prior express written consent for AI-voice calls in the US); not in the future. A campaign that requires consent calls only leads with it.");
+        Field<StringGraphType>("consentSource").Description("How consent was given (a web form, a signed paper); up to 200 characters, needs consentAt; \"\" clears it.");
         Field<ListGraphType<NonNullGraphType<CustomFieldInputType>>>("customFields")
             .Description("Merged into the lead's by name (case-insensitive): a value replaces, \"\" removes, fields not named stay. At most 50 per lead.");
     }
@@ -71,7 +73,9 @@ public static class LeadMutations
                     raw.GetValueOrDefault("phone") as string, raw.GetValueOrDefault("firstName") as string, raw.GetValueOrDefault("lastName") as string,
                     raw.GetValueOrDefault("email") as string, raw.GetValueOrDefault("timeZone") as string,
                     (raw.GetValueOrDefault("customFields") as IEnumerable<object?>)?.OfType<Dictionary<string, object?>>()
-                        .Select(f => new KeyValuePair<string, string>((string)f["name"]!, (string)f["value"]!)).ToList());
+                        .Select(f => new KeyValuePair<string, string>((string)f["name"]!, (string)f["value"]!)).ToList(),
+                    raw.GetValueOrDefault("consentAt") switch { DateTimeOffset d => d, DateTime d => new DateTimeOffset(d.ToUniversalTime()), _ => null },
+                    raw.GetValueOrDefault("consentSource") as string);
                 if (errors.Count > 0) return new LeadPayload(null, false, errors);
                 var result = await ctx.RequestServices!.GetRequiredService<LeadEditor>().UpsertAsync(input, ctx.CancellationToken);
                 return new LeadPayload(result.Lead, result.Created, result.Issues.Select(i => new UserError(i.Field, i.Message, i.Code)).ToList());

@@ -16,7 +16,7 @@ namespace Callvia.Core.Calls;
 /// The outcome is read from <c>call_analysis.custom_analysis_data.outcome</c> (our agents' analysis schema):
 /// <c>appointment_set</c>, <c>callback_requested</c>, <c>not_interested</c>.
 /// </summary>
-public sealed class RetellCallEvents(CallviaDbContext db, Webhooks.BatchLookups batch)
+public sealed class RetellCallEvents(CallviaDbContext db, Webhooks.BatchLookups batch, Dialer.DialerCallEvents dialer)
 {
     /// <summary>
     /// For a batch of events: their calls (by call id), those calls' usage records, their leads and the client, in one
@@ -104,6 +104,7 @@ public sealed class RetellCallEvents(CallviaDbContext db, Webhooks.BatchLookups 
                 && !db.Suppressions.Local.Any(s => s.PhoneE164 == lead.PhoneE164))
                 db.Suppressions.Add(new Suppression { PhoneE164 = lead.PhoneE164, Source = "call", Reason = "not interested (call " + callId + ")" });
         }
+        await dialer.ApplyAsync(eventType, log, call, lead, ct);
 
         if (log.EndedAt is not null && log.DurationSeconds is { } seconds
             && !db.UsageRecords.Local.Any(u => u.CallLogId == log.Id)

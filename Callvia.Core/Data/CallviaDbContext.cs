@@ -38,6 +38,8 @@ public class CallviaDbContext(DbContextOptions<CallviaDbContext> options, Tenant
     public DbSet<Kpis.KpiDailyAppointments> KpiDailyAppointments => Set<Kpis.KpiDailyAppointments>();
     public DbSet<Kpis.KpiDailyReach> KpiDailyReach => Set<Kpis.KpiDailyReach>();
     public DbSet<CallLog> CallLogs => Set<CallLog>();
+    public DbSet<Dialer.DialAttempt> DialAttempts => Set<Dialer.DialAttempt>();
+    public DbSet<Dialer.PlatformSetting> PlatformSettings => Set<Dialer.PlatformSetting>();
     public DbSet<UsageRecord> UsageRecords => Set<UsageRecord>();
     public DbSet<Appointment> Appointments => Set<Appointment>();
     public DbSet<Message> Messages => Set<Message>();

@@ -22,7 +22,20 @@ public class Lead : ITenantOwned
     public LeadStatus Status { get; set; } = LeadStatus.New;
     public int Attempts { get; set; }
     public DateTimeOffset? LastAttemptAt { get; set; }
+    /// <summary>When the next attempt is due by the retry ladder or a callback asked for (null: at once, or none).</summary>
     public DateTimeOffset? NextAttemptAt { get; set; }
+    /// <summary>
+    /// When the dialer next looks at the lead: its next attempt, moved to the calling window's opening; null while a call
+    /// is in progress or when the dialer is done with it (<see cref="DialerNote"/> says why). Set to the insert's time by
+    /// the database for a new lead.
+    /// </summary>
+    public DateTimeOffset? DialAt { get; set; }
+    /// <summary>The dialer's last word on the lead: why it waits or is not called.</summary>
+    public string? DialerNote { get; set; }
+    /// <summary>When the lead gave consent to be called (prior express written consent for AI-voice calls in the US).</summary>
+    public DateTimeOffset? ConsentAt { get; set; }
+    /// <summary>How consent was given (a web form, a signed paper), as the client recorded it.</summary>
+    public string? ConsentSource { get; set; }
     /// <summary>Extra CSV columns, passed to the call agent as variables.</summary>
     public Dictionary<string, string> CustomFields { get; set; } = [];
     public DateTimeOffset? OptedOutAt { get; set; }

@@ -15,7 +15,7 @@ namespace Callvia.Core.Leads;
 /// </summary>
 public sealed record LeadInput(
     Guid? Id, Guid? CampaignId, string? Phone, string? FirstName, string? LastName, string? Email, string? TimeZone,
-    IReadOnlyList<KeyValuePair<string, string>>? CustomFields = null);
+    IReadOnlyList<KeyValuePair<string, string>>? CustomFields = null, DateTimeOffset? ConsentAt = null, string? ConsentSource = null);
 
 public sealed record LeadUpsert(Lead? Lead, bool Created, List<FieldIssue> Issues);
 
@@ -27,7 +27,7 @@ public sealed record LeadUpsert(Lead? Lead, bool Created, List<FieldIssue> Issue
 /// may not collide with another lead of the campaign. All problems are reported together and nothing is written.
 /// The lead's status is not set here: it moves with calls and bookings. Campaign statistics follow by trigger.
 /// </summary>
-public sealed class LeadEditor(CallviaDbContext db, KpiNotifier kpis)
+public sealed class LeadEditor(CallviaDbContext db, KpiNotifier kpis, TimeProvider clock)
 {
     public async Task<LeadUpsert> UpsertAsync(LeadInput input, CancellationToken ct)
     {
@@ -61,6 +61,11 @@ public sealed class LeadEditor(CallviaDbContext db, KpiNotifier kpis)
             if (zone is null) issues.Add(Issue("timeZone", LeadRowRules.TimeZoneProblem));
         }
         var custom = CustomFields(input.CustomFields, issues);
+        var now = clock.GetUtcNow();
+        if (input.ConsentAt is { } consentAt
+            && LeadRowRules.ConsentAtProblem(consentAt.ToString("O"), now, out _) is { } consentProblem)
+            issues.Add(Issue("consentAt", consentProblem));
+        var consentSource = Text(input.ConsentSource);
         var phoneRaw = Text(input.Phone);
         PhoneNumbers.Normalized? phone = null;
         if (phoneRaw is { Length: > 0 })
@@ -137,6 +142,15 @@ public sealed class LeadEditor(CallviaDbContext db, KpiNotifier kpis)
         if (input.FirstName is not null) lead.FirstName = NullIfEmpty(firstName);
         if (input.LastName is not null) lead.LastName = NullIfEmpty(lastName);
         if (input.Email is not null) lead.Email = NullIfEmpty(email);
+        if (input.ConsentAt is { } given) lead.ConsentAt = given.ToUniversalTime();
+        if (consentSource is not null) lead.ConsentSource = NullIfEmpty(consentSource);
+        if (LeadRowRules.ConsentSourceProblem(lead.ConsentSource, lead.ConsentAt is not null) is { } sourceProblem)
+        {
+            db.ChangeTracker.Clear();
+            return Refused(Issue("consentSource", sourceProblem));
+        }
+        // consent now recorded: a lead the dialer set aside for the lack of it is due again
+        if (input.ConsentAt is not null) Dialer.DialerRules.WakeForConsent(lead, now);
         // a zone given wins; "" (or none on a new lead) means: the number's
         if (zone is { Length: > 0 }) lead.TimeZone = zone;
         else if (created || input.TimeZone is not null) lead.TimeZone = PhoneNumbers.Normalize(lead.PhoneE164, region)?.TimeZone;

@@ -19,6 +19,12 @@ public class Client
     public string Currency { get; set; } = "usd";
     public string? StripeCustomerId { get; set; }
     public string? BookingUrl { get; set; }
+    /// <summary>Calls at once across all the client's campaigns (its Retell account's concurrency).</summary>
+    public int MaxConcurrentCalls { get; set; } = 20;
+    /// <summary>The client's kill switch: while set, the dialer starts no call for it (calls in progress finish).</summary>
+    public DateTimeOffset? DialerStoppedAt { get; set; }
+    /// <summary>Until when the dialer leaves the client alone after Retell's rate or concurrency limit (429).</summary>
+    public DateTimeOffset? DialerBackoffUntil { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

@@ -23,6 +23,9 @@ public static class JobsApp
         builder.AddCallviaHangfire(runServer: true);
         if (builder.Configuration.GetValue("Jobs:Dispatch", true))
             builder.Services.AddHostedService<Jobs.Webhooks.WebhookEventDispatcher>();
+        builder.Services.AddSingleton<Jobs.Dialer.DialerLoop>();
+        if (builder.Configuration.GetValue("Dialer:Enabled", true))
+            builder.Services.AddHostedService<Jobs.Dialer.DialerService>();
 
         var app = builder.Build();
         app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<Jobs.Webhooks.WebhookEventSweep>(

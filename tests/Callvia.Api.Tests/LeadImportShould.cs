@@ -22,6 +22,23 @@ public sealed class LeadImportShould(ApiFixture fixture)
         "Sue,Suppressed,(202) 555-0199,,\n";                       // 7 suppressed
 
     [Fact]
+    public async Task Import_when_and_how_each_lead_consented_and_reject_a_consent_that_cannot_be()
+    {
+        var (api, token, tenant) = await SetUpAsync();
+        var campaign = tenant.CampaignIds[0];
+        const string Csv = "phone,consent_at,consent_source\n" +
+            "212.555.0181,2026-11-30T14:05:00-05:00,web form\n" +  // 2 imported, with consent
+            "212.555.0182,,\n" +                                   // 3 imported, without
+            "212.555.0183,yes,\n" +                                // 4 rejected: not a time
+            "212.555.0184,,paper\n";                               // 5 rejected: a source without a time
+        var (response, body) = await api.ImportAsync(token, campaign, Csv);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal((2, 2), (body.Int("imported"), body.Int("rejected")));
+        Assert.Equal(1, await fixture.CountAsync($"SELECT count(*) FROM leads WHERE campaign_id = '{campaign}' AND phone_e164 = '+12125550181' AND consent_at = '2026-11-30T19:05:00Z' AND consent_source = 'web form' AND dial_at IS NOT NULL"));
+        Assert.Equal(1, await fixture.CountAsync($"SELECT count(*) FROM leads WHERE campaign_id = '{campaign}' AND phone_e164 = '+12125550182' AND consent_at IS NULL AND consent_source IS NULL"));
+    }
+
+    [Fact]
     public async Task Import_good_rows_and_account_for_every_other_one_by_line()
     {
         var (api, token, tenant) = await SetUpAsync();

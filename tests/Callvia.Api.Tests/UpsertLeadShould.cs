@@ -39,6 +39,37 @@ public sealed class UpsertLeadShould(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task Record_consent_and_refuse_an_impossible_one_without_writing()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        using var api = fixture.Api.CreateClient(tenant.Slug);
+        var (token, _) = await api.RequestTokenAsync(tenant.PartnerClientId, tenant.PartnerSecret);
+        var campaign = GlobalId.Encode(CampaignGraphType.TypeName, tenant.CampaignIds[0]);
+        const string WithConsent = """
+            mutation($input: UpsertLeadInput!) { upsertLead(input: $input) { lead { id consentAt consentSource dialAt } errors { field message } } }
+            """;
+        async Task<JsonElement> Send(object input)
+        {
+            var (status, body) = await api.GraphQLAsync(WithConsent, new { input }, token);
+            Assert.True(status == HttpStatusCode.OK && !body.TryGetProperty("errors", out _), body.ToString());
+            return body.GetProperty("data").GetProperty("upsertLead");
+        }
+
+        var added = await Send(new { campaignId = campaign, phone = "+12125550178", consentAt = "2026-11-30T14:05:00-05:00", consentSource = "web form" });
+        var lead = added.GetProperty("lead");
+        Assert.Equal("2026-11-30T19:05:00Z|web form", $"{lead.GetProperty("consentAt").GetString()}|{lead.GetProperty("consentSource").GetString()}");
+        Assert.NotEqual(JsonValueKind.Null, lead.GetProperty("dialAt").ValueKind); // a new lead is due for the dialer
+        var id = lead.GetProperty("id").GetString()!;
+
+        var future = await Send(new { id, consentAt = DateTimeOffset.UtcNow.AddDays(2).ToString("O") });
+        Assert.Equal("consentAt", Assert.Single(future.GetProperty("errors").EnumerateArray()).GetProperty("field").GetString());
+        var orphan = await Send(new { campaignId = campaign, phone = "+12125550179", consentSource = "web form" });
+        Assert.Equal("consentSource", Assert.Single(orphan.GetProperty("errors").EnumerateArray()).GetProperty("field").GetString());
+        Assert.Equal(0, await fixture.CountAsync("SELECT count(*) FROM leads WHERE phone_e164 = '+12125550179'"));
+        Assert.Equal(1, await fixture.CountAsync("SELECT count(*) FROM leads WHERE phone_e164 = '+12125550178' AND consent_at = '2026-11-30T19:05:00Z'"));
+    }
+
+    [Fact]
     public async Task Keep_custom_fields_merged_by_name_and_refuse_bad_ones_without_writing()
     {
         var tenant = await fixture.CreateTenantAsync();

@@ -72,6 +72,31 @@ public sealed class ImportRulesShould
         Assert.StartsWith(reason, rejection.Reason);
     }
 
+    [Theory]
+    [InlineData("2026-11-30T14:05:00-05:00", "web form", "2026-11-30T19:05:00.0000000+00:00|web form")]
+    [InlineData("2026-11-30", "", "2026-11-30T00:00:00.0000000+00:00|")]
+    [InlineData("2026-11-30 09:15", "paper", "2026-11-30T09:15:00.0000000+00:00|paper")]
+    [InlineData("", "", "|")]
+    public void Read_when_and_how_consent_was_given(string at, string source, string expected)
+    {
+        var columns = ImportColumns.Map(["phone", "Consent Date", "opt-in source"]);
+        var lead = Assert.IsType<LeadRow>(LeadRowRules.Apply(2, ["+12125550175", at, source], columns, "US", null, Now));
+        Assert.Equal(expected, $"{lead.ConsentAt:O}|{lead.ConsentSource}");
+    }
+
+    [Theory]
+    [InlineData("yes", "", "consent time is not a date")]
+    [InlineData("2026-12-03", "", "consent time is in the future")]
+    [InlineData("1999-12-31", "", "consent time is before 2000")]
+    [InlineData("", "web form", "consent source needs the consent time")]
+    public void Reject_a_consent_that_cannot_be(string at, string source, string reason)
+    {
+        var columns = ImportColumns.Map(["phone", "consent_at", "consent_source"]);
+        Assert.StartsWith(reason, Assert.IsType<RowRejection>(LeadRowRules.Apply(2, ["+12125550175", at, source], columns, "US", null, Now)).Reason);
+    }
+
+    private static readonly DateTimeOffset Now = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
+
     [Fact]
     public void Reject_an_unknown_time_zone_and_overlong_fields()
     {

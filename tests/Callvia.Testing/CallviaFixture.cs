@@ -135,8 +135,8 @@ public class CallviaFixture : IAsyncLifetime
 
     /// <summary>Starts one of the services on a free loopback port, configured for this fixture.</summary>
     public Task<RunningApp> StartAsync(Func<string[], Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>?, Microsoft.AspNetCore.Builder.WebApplication> build,
-        IDictionary<string, string?>? extra = null) =>
-        RunningApp.StartAsync(build, Settings.Concat(extra ?? new Dictionary<string, string?>()).ToDictionary());
+        IDictionary<string, string?>? extra = null, Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configure = null) =>
+        RunningApp.StartAsync(build, Settings.Concat(extra ?? new Dictionary<string, string?>()).ToDictionary(), configure);
 
     public virtual async Task DisposeAsync()
     {

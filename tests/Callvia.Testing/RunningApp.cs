@@ -26,10 +26,11 @@ public sealed class RunningApp : IAsyncDisposable
     public Uri BareUri => new($"http://127.0.0.1:{Port}/");
 
     public static async Task<RunningApp> StartAsync(
-        Func<string[], Action<WebApplicationBuilder>?, WebApplication> build, IDictionary<string, string?> settings)
+        Func<string[], Action<WebApplicationBuilder>?, WebApplication> build, IDictionary<string, string?> settings,
+        Action<WebApplicationBuilder>? configure = null)
     {
         var app = build(["--urls", "http://127.0.0.1:0", "--environment", "Testing"],
-            b => b.Configuration.AddInMemoryCollection(settings));
+            b => { b.Configuration.AddInMemoryCollection(settings); configure?.Invoke(b); });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new RunningApp(app, new Uri(address).Port);

@@ -48,6 +48,8 @@ public static class TestData
             var call = new CallLog { ClientId = client.Id, CampaignId = campaigns[0].Id, LeadId = lead.Id, ProviderCallId = "call_" + slug,
                 Status = CallStatus.Ended, StartedAt = now.AddMinutes(-5), EndedAt = now, DurationSeconds = 300 };
             db.CallLogs.Add(call);
+            db.DialAttempts.Add(new Callvia.Core.Dialer.DialAttempt { ClientId = client.Id, CampaignId = campaigns[0].Id, LeadId = lead.Id, Number = 1,
+                PhoneE164 = lead.PhoneE164, State = Callvia.Core.Dialer.DialState.Ended, ProviderCallId = call.ProviderCallId, LeaseUntil = now, EndedAt = now });
             var invoice = new Invoice { ClientId = client.Id, Kind = InvoiceKind.Milestone, StripeInvoiceId = "in_" + slug, AmountCents = 200000 };
             db.Invoices.Add(invoice);
             db.UsageRecords.Add(new UsageRecord { ClientId = client.Id, CallLogId = call.Id, Seconds = 300, RatePerMinute = 0.2m, Cost = 1m, OccurredAt = now, InvoiceId = invoice.Id });

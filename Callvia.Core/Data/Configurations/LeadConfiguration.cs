@@ -20,6 +20,12 @@ internal sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
         b.Property(l => l.PhoneRaw).HasMaxLength(64);
         b.Property(l => l.Email).HasMaxLength(254);
         b.Property(l => l.TimeZone).HasMaxLength(64);
+        b.Property(l => l.ConsentSource).HasMaxLength(200);
+        b.Property(l => l.DialerNote).HasMaxLength(300);
+        // a new lead is due at once, however it is inserted (EF Core, the import's INSERT … SELECT, COPY)
+        b.Property(l => l.DialAt).HasDefaultValueSql("now()");
+        // the dialer's next-due scan: a campaign's leads by when they are next looked at
+        b.HasIndex(l => new { l.CampaignId, l.DialAt }, "ix_leads_dial_due").HasDatabaseName("ix_leads_dial_due").HasFilter("dial_at IS NOT NULL");
         // The leads list's search keys (LeadSearch): lower-cased copies in byte order ("C"), so a prefix is an index range
         // of leak-proof comparisons, which row-level security lets PostgreSQL use (ILIKE it does not).
         foreach (var (key, sql) in LeadSearch.Keys)

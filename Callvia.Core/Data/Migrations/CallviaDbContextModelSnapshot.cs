@@ -683,6 +683,131 @@ namespace Callvia.Core.Data.Migrations
                     b.ToTable("campaign_lead_counts", (string)null);
                 });
 
+            modelBuilder.Entity("Callvia.Core.Dialer.DialAttempt", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ended_at");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("error");
+
+                    b.Property<Guid>("LeadId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("lead_id");
+
+                    b.Property<DateTimeOffset>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_until");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer")
+                        .HasColumnName("number");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("PhoneE164")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("phone_e164");
+
+                    b.Property<DateTimeOffset?>("PlacedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("placed_at");
+
+                    b.Property<string>("ProviderCallId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("provider_call_id");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("state");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_dial_attempts");
+
+                    b.HasIndex("ProviderCallId")
+                        .HasDatabaseName("ix_dial_attempts_provider_call_id");
+
+                    b.HasIndex("ClientId", "LeadId")
+                        .HasDatabaseName("ix_dial_attempts_client_id_lead_id");
+
+                    b.HasIndex("LeadId", "Number")
+                        .HasDatabaseName("ix_dial_attempts_lead_id_number");
+
+                    b.HasIndex("ClientId", "PhoneE164", "CreatedAt")
+                        .HasDatabaseName("ix_dial_attempts_client_id_phone_e164_created_at");
+
+                    b.HasIndex(new[] { "ClientId", "CampaignId", "LeaseUntil" }, "ix_dial_attempts_active")
+                        .HasDatabaseName("ix_dial_attempts_active")
+                        .HasFilter("state IN ('dialing', 'placed', 'unconfirmed')");
+
+                    b.HasIndex(new[] { "LeadId" }, "ix_dial_attempts_one_active_per_lead")
+                        .IsUnique()
+                        .HasDatabaseName("ix_dial_attempts_one_active_per_lead")
+                        .HasFilter("state IN ('dialing', 'placed', 'unconfirmed')");
+
+                    b.ToTable("dial_attempts", (string)null);
+                });
+
+            modelBuilder.Entity("Callvia.Core.Dialer.PlatformSetting", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("key");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("updated_by");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("value");
+
+                    b.HasKey("Key")
+                        .HasName("pk_platform_settings");
+
+                    b.ToTable("platform_settings", (string)null);
+                });
+
             modelBuilder.Entity("Callvia.Core.Identity.AppRole", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1406,6 +1531,15 @@ namespace Callvia.Core.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("client_id");
 
+                    b.Property<DateTimeOffset?>("ConsentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("consent_at");
+
+                    b.Property<string>("ConsentSource")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("consent_source");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -1414,6 +1548,17 @@ namespace Callvia.Core.Data.Migrations
                         .IsRequired()
                         .HasColumnType("jsonb")
                         .HasColumnName("custom_fields");
+
+                    b.Property<DateTimeOffset?>("DialAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("dial_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("DialerNote")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("dialer_note");
 
                     b.Property<string>("Email")
                         .HasMaxLength(254)
@@ -1540,6 +1685,10 @@ namespace Callvia.Core.Data.Migrations
 
                     b.HasIndex("ClientId", "CampaignId", "Status", "CreatedAt")
                         .HasDatabaseName("ix_leads_client_id_campaign_id_status_created_at");
+
+                    b.HasIndex(new[] { "CampaignId", "DialAt" }, "ix_leads_dial_due")
+                        .HasDatabaseName("ix_leads_dial_due")
+                        .HasFilter("dial_at IS NOT NULL");
 
                     b.ToTable("leads", (string)null);
                 });
@@ -1747,6 +1896,18 @@ namespace Callvia.Core.Data.Migrations
                         .HasMaxLength(2)
                         .HasColumnType("character varying(2)")
                         .HasColumnName("default_region");
+
+                    b.Property<DateTimeOffset?>("DialerBackoffUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("dialer_backoff_until");
+
+                    b.Property<DateTimeOffset?>("DialerStoppedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("dialer_stopped_at");
+
+                    b.Property<int>("MaxConcurrentCalls")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_concurrent_calls");
 
                     b.Property<decimal>("MilestoneAmount")
                         .HasPrecision(12, 2)
@@ -2182,6 +2343,25 @@ namespace Callvia.Core.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_campaign_lead_counts_campaigns_client_id_campaign_id");
+                });
+
+            modelBuilder.Entity("Callvia.Core.Dialer.DialAttempt", b =>
+                {
+                    b.HasOne("Callvia.Core.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId", "CampaignId")
+                        .HasPrincipalKey("ClientId", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_dial_attempts_campaigns_client_id_campaign_id");
+
+                    b.HasOne("Callvia.Core.Leads.Lead", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId", "LeadId")
+                        .HasPrincipalKey("ClientId", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_dial_attempts_leads_client_id_lead_id");
                 });
 
             modelBuilder.Entity("Callvia.Core.Identity.AppUser", b =>

@@ -14,6 +14,8 @@ public sealed class ImportColumns
         ["name"] = ["name", "full_name", "fullname", "contact_name"],
         ["email"] = ["email", "email_address", "e_mail", "emailaddress", "mail"],
         ["time_zone"] = ["time_zone", "timezone", "tz"],
+        ["consent_at"] = ["consent_at", "consent", "consented_at", "consent_date", "consent_time", "opt_in_at", "opted_in_at", "opt_in_date"],
+        ["consent_source"] = ["consent_source", "consent_method", "consent_how", "opt_in_source", "opt_in_method"],
     });
 
     public const int MaxCustomFields = 50, MaxCustomName = 64;
@@ -34,6 +36,8 @@ public sealed class ImportColumns
     public int Name { get; private init; } = -1;
     public int Email { get; private init; } = -1;
     public int TimeZone { get; private init; } = -1;
+    public int ConsentAt { get; private init; } = -1;
+    public int ConsentSource { get; private init; } = -1;
     /// <summary>(column index, field name) of the columns kept as custom fields.</summary>
     public IReadOnlyList<(int Index, string Name)> Custom { get; private init; } = [];
     public IReadOnlyList<string> Headers { get; private init; } = [];
@@ -56,7 +60,8 @@ public sealed class ImportColumns
         return new ImportColumns
         {
             Phone = At("phone"), FirstName = At("first_name"), LastName = At("last_name"), Name = At("name"),
-            Email = At("email"), TimeZone = At("time_zone"), Custom = custom, Headers = headers.ToList(),
+            Email = At("email"), TimeZone = At("time_zone"),
+            ConsentAt = At("consent_at"), ConsentSource = At("consent_source"), Custom = custom, Headers = headers.ToList(),
         };
     }
 

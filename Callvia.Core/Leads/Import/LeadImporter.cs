@@ -33,7 +33,8 @@ public sealed class LeadImporter(NpgsqlDataSource dataSource, TenantContext tena
         await ExecAsync(conn, """
             CREATE TEMP TABLE import_stage (
                 line int NOT NULL, id uuid, first_name text, last_name text, phone_e164 text, phone_raw text,
-                email text, time_zone text, custom_fields jsonb, reject_reason text, reject_value text
+                email text, time_zone text, custom_fields jsonb, reject_reason text, reject_value text,
+                consent_at timestamptz, consent_source text
             ) ON COMMIT DROP
             """, ct);
 
@@ -55,7 +56,7 @@ public sealed class LeadImporter(NpgsqlDataSource dataSource, TenantContext tena
     private async Task<LeadImportResult> ImportAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid importId, Guid clientId, Guid campaignId,
         string region, ImportSource source, Progress state, System.Diagnostics.Stopwatch watch, CancellationToken ct)
     {
-        await StageAsync(conn, source, region, () => Interlocked.Increment(ref state.RowsRead), ct);
+        await StageAsync(conn, source, region, clock.GetUtcNow(), () => Interlocked.Increment(ref state.RowsRead), ct);
         var rowsRead = state.RowsRead;
         state.Phase = LeadImportPhase.Checking;
 
@@ -103,9 +104,9 @@ public sealed class LeadImporter(NpgsqlDataSource dataSource, TenantContext tena
         {
             imported += await ExecAsync(conn, """
                 INSERT INTO leads (id, client_id, campaign_id, first_name, last_name, phone_e164, phone_raw, email,
-                                   time_zone, status, attempts, custom_fields, created_at, updated_at)
+                                   time_zone, status, attempts, custom_fields, consent_at, consent_source, dial_at, created_at, updated_at)
                 SELECT id, $2, $3, first_name, last_name, phone_e164, phone_raw, email, time_zone, 'new', 0,
-                       coalesce(custom_fields, '{}'::jsonb), $4, $4
+                       coalesce(custom_fields, '{}'::jsonb), consent_at, consent_source, $4, $4, $4
                 FROM import_stage WHERE line >= $5 AND line < $6 ORDER BY line
                 ON CONFLICT (campaign_id, phone_e164) DO NOTHING
                 """, ct, importId, clientId, campaignId, now, from, from + InsertChunk);
@@ -127,7 +128,7 @@ public sealed class LeadImporter(NpgsqlDataSource dataSource, TenantContext tena
     }
 
     /// <summary>Reader → rule workers → one COPY writer, with bounded queues between them.</summary>
-    private static async Task StageAsync(NpgsqlConnection conn, ImportSource source, string region, Func<int> counted, CancellationToken ct)
+    private static async Task StageAsync(NpgsqlConnection conn, ImportSource source, string region, DateTimeOffset now, Func<int> counted, CancellationToken ct)
     {
         var records = Channel.CreateBounded<(int Line, string[] Fields, string? Error)[]>(new BoundedChannelOptions(8) { SingleWriter = true });
         var rows = Channel.CreateBounded<object[]>(new BoundedChannelOptions(8) { SingleReader = true });
@@ -164,7 +165,7 @@ public sealed class LeadImporter(NpgsqlDataSource dataSource, TenantContext tena
             {
                 var output = new object[batch.Length];
                 for (var i = 0; i < batch.Length; i++)
-                    output[i] = LeadRowRules.Apply(batch[i].Line, batch[i].Fields, source.Columns, region, batch[i].Error);
+                    output[i] = LeadRowRules.Apply(batch[i].Line, batch[i].Fields, source.Columns, region, batch[i].Error, now);
                 await rows.Writer.WriteAsync(output, failed.Token);
             }
         }, failed.Token)).ToArray();
@@ -173,7 +174,7 @@ public sealed class LeadImporter(NpgsqlDataSource dataSource, TenantContext tena
         try
         {
             await using var copy = await conn.BeginBinaryImportAsync(
-                "COPY import_stage (line, id, first_name, last_name, phone_e164, phone_raw, email, time_zone, custom_fields, reject_reason, reject_value) FROM STDIN (FORMAT BINARY)", ct);
+                "COPY import_stage (line, id, first_name, last_name, phone_e164, phone_raw, email, time_zone, custom_fields, reject_reason, reject_value, consent_at, consent_source) FROM STDIN (FORMAT BINARY)", ct);
             await foreach (var batch in rows.Reader.ReadAllAsync(ct))
             {
                 foreach (var row in batch)
@@ -193,6 +194,9 @@ public sealed class LeadImporter(NpgsqlDataSource dataSource, TenantContext tena
                         else await copy.WriteAsync(lead.CustomFieldsJson, NpgsqlDbType.Jsonb, ct);
                         await copy.WriteNullAsync(ct);
                         await copy.WriteNullAsync(ct);
+                        if (lead.ConsentAt is { } consentAt) await copy.WriteAsync(consentAt, NpgsqlDbType.TimestampTz, ct);
+                        else await copy.WriteNullAsync(ct);
+                        await WriteTextAsync(copy, lead.ConsentSource, ct);
                     }
                     else
                     {
@@ -201,6 +205,8 @@ public sealed class LeadImporter(NpgsqlDataSource dataSource, TenantContext tena
                         for (var i = 0; i < 8; i++) await copy.WriteNullAsync(ct);
                         await WriteTextAsync(copy, rejection.Reason, ct);
                         await WriteTextAsync(copy, rejection.Value, ct);
+                        await copy.WriteNullAsync(ct);
+                        await copy.WriteNullAsync(ct);
                     }
                     counted();
                 }

@@ -3,7 +3,7 @@ namespace Callvia.Core.Leads.Import;
 /// <summary>A lead ready to be staged, or the reason its row was rejected.</summary>
 public sealed record LeadRow(
     int Line, Guid Id, string? FirstName, string? LastName, string PhoneE164, string PhoneRaw,
-    string? Email, string? TimeZone, string? CustomFieldsJson);
+    string? Email, string? TimeZone, string? CustomFieldsJson, DateTimeOffset? ConsentAt = null, string? ConsentSource = null);
 
 public sealed record RowRejection(int Line, string Reason, string? Value);
 
@@ -17,6 +17,29 @@ public static class LeadRowRules
     public const int MaxName = 100, MaxEmail = 254, MaxPhoneRaw = 64, MaxCustomValue = 1000;
     public const string EmailProblem = "email is not a valid address";
     public const string TimeZoneProblem = "time zone is not a known IANA zone";
+    public const int MaxConsentSource = 200;
+
+    /// <summary>
+    /// When consent was given, read from an import cell or an API field: an ISO 8601 date or date-time (a time without an
+    /// offset is UTC; a date alone is its midnight UTC), from 2000 on and not in the future (a minute's clock skew allowed).
+    /// </summary>
+    public static string? ConsentAtProblem(string value, DateTimeOffset now, out DateTimeOffset at)
+    {
+        at = default;
+        if (!DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AllowWhiteSpaces, out var parsed))
+            return "consent time is not a date or date-time (ISO 8601, e.g. 2026-11-30T14:05:00-05:00)";
+        if (parsed.Year < 2000) return "consent time is before 2000";
+        if (parsed > now.AddMinutes(1)) return "consent time is in the future";
+        at = parsed.ToUniversalTime();
+        return null;
+    }
+
+    public static string? ConsentSourceProblem(string? source, bool hasConsentAt) =>
+        source is null ? null
+        : source.Length > MaxConsentSource ? $"consent source is longer than {MaxConsentSource} characters"
+        : !hasConsentAt ? "consent source needs the consent time"
+        : null;
 
     public static string? PhoneLengthProblem(string phoneRaw) =>
         phoneRaw.Length > MaxPhoneRaw ? $"phone is longer than {MaxPhoneRaw} characters" : null;
@@ -29,7 +52,8 @@ public static class LeadRowRules
     public static string? CustomValueProblem(string name, string value) =>
         value.Length > MaxCustomValue ? $"'{name}' is longer than {MaxCustomValue} characters" : null;
 
-    public static object Apply(int line, IReadOnlyList<string> fields, ImportColumns columns, string region, string? recordError)
+    public static object Apply(int line, IReadOnlyList<string> fields, ImportColumns columns, string region, string? recordError,
+        DateTimeOffset? now = null)
     {
         if (recordError is not null)
             return new RowRejection(line, "malformed row: " + recordError, null);
@@ -69,6 +93,17 @@ public static class LeadRowRules
                 return new RowRejection(line, TimeZoneProblem, Clip(givenZone));
         }
 
+        DateTimeOffset? consentAt = null;
+        if (Get(columns.ConsentAt) is { } givenConsent)
+        {
+            if (ConsentAtProblem(givenConsent, now ?? DateTimeOffset.UtcNow, out var at) is { } consentProblem)
+                return new RowRejection(line, consentProblem, Clip(givenConsent));
+            consentAt = at;
+        }
+        var consentSource = Get(columns.ConsentSource)?.Trim();
+        if (ConsentSourceProblem(consentSource, consentAt is not null) is { } sourceProblem)
+            return new RowRejection(line, sourceProblem, null);
+
         var phone = PhoneNumbers.Normalize(phoneRaw, region, withTimeZone: zone is null);
         if (phone is null)
             return new RowRejection(line, PhoneProblem(region), phoneRaw);
@@ -88,7 +123,7 @@ public static class LeadRowRules
         }
 
         return new LeadRow(line, Guid.CreateVersion7(), firstName, lastName, phone.Value.E164, phoneRaw,
-            email?.ToLowerInvariant(), zone ?? phone.Value.TimeZone, custom);
+            email?.ToLowerInvariant(), zone ?? phone.Value.TimeZone, custom, consentAt, consentSource is { Length: > 0 } ? consentSource : null);
     }
 
     /// <summary>

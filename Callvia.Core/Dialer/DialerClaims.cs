@@ -1,0 +1,120 @@
+using Callvia.Core.Appointments;
+using Callvia.Core.Campaigns;
+using Callvia.Core.Data;
+using Callvia.Core.Leads;
+using Callvia.Core.Tenancy;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Callvia.Core.Dialer;
+
+/// <summary>A call the dialer has claimed a slot for: its attempt, and what Retell is sent.</summary>
+public sealed record PlannedCall(Guid AttemptId, Guid LeadId, PhoneCallRequest Request);
+
+/// <summary>
+/// Claims call slots for one client (the scope's tenant) and the due leads to fill them, in one short transaction under
+/// the client's advisory lock, so that across any number of jobs-service instances the campaign's and the client's
+/// concurrent-call limits hold: the slots in use are the attempts holding a lease (<see cref="DialAttempt.Active"/>), and
+/// a new attempt is written in the same transaction that counted them. Each due lead gets <see cref="DialerRules"/>'s
+/// decision: called now (an attempt, the lead's attempts counted), looked at again later (its window's opening, its
+/// next attempt), or left with the reason. Only active campaigns of an active client, its switch off and no backoff.
+/// </summary>
+public sealed class DialerClaims(CallviaDbContext db, TimeProvider clock, IOptions<DialerOptions> options)
+{
+    /// <summary>Batches read per campaign in one claim, so that a claim stays short while a fresh import is sorted out.</summary>
+    private const int MaxBatches = 10;
+
+    public async Task<IReadOnlyList<PlannedCall>> ClaimAsync(CancellationToken ct)
+    {
+        var clientId = db.Tenant.ClientId ?? throw new InvalidOperationException("A claim runs inside a tenant.");
+        var o = options.Value;
+        var now = clock.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended('dialer:' || {clientId.ToString()}, 0))", ct);
+
+        var client = await db.Clients.SingleAsync(ct);
+        if (client.Status != ClientStatus.Active || client.DialerStoppedAt is not null || client.DialerBackoffUntil > now) return [];
+        var campaigns = await db.Campaigns.AsNoTracking().Where(c => c.Status == CampaignStatus.Active && c.FromNumber != null).ToListAsync(ct);
+        var inUse = await db.DialAttempts.Where(a => DialAttempt.Active.Contains(a.State) && a.LeaseUntil > now)
+            .GroupBy(a => a.CampaignId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        var clientFree = client.MaxConcurrentCalls - inUse.Values.Sum();
+
+        var planned = new List<PlannedCall>();
+        foreach (var campaign in campaigns.OrderBy(c => inUse.GetValueOrDefault(c.Id)))
+        {
+            var free = Math.Min(campaign.MaxConcurrentCalls - inUse.GetValueOrDefault(campaign.Id), clientFree);
+            for (var batch = 0; free > 0 && batch < MaxBatches; batch++)
+            {
+                var leads = await db.Leads.FromSql($"""
+                    SELECT * FROM leads WHERE campaign_id = {campaign.Id} AND dial_at <= {now}
+                    ORDER BY dial_at LIMIT {o.BatchSize} FOR UPDATE SKIP LOCKED
+                    """).ToListAsync(ct);
+                if (leads.Count == 0) break;
+                var phones = leads.Select(l => l.PhoneE164).Distinct().ToArray();
+                var suppressed = (await db.Suppressions.Where(s => phones.Contains(s.PhoneE164)).Select(s => s.PhoneE164).ToListAsync(ct)).ToHashSet();
+                var limited = leads.Where(DialerRules.NeedsRecentCalls).Select(l => l.PhoneE164).Distinct().ToArray();
+                var since = now.AddHours(-24);
+                var recent = limited.Length == 0 ? [] : await db.DialAttempts
+                    .Where(a => limited.Contains(a.PhoneE164) && a.CreatedAt > since && a.State != DialState.NotPlaced)
+                    .Select(a => new { a.PhoneE164, a.CreatedAt }).ToListAsync(ct);
+                var calls = recent.GroupBy(r => r.PhoneE164).ToDictionary(g => g.Key, g => g.Select(r => r.CreatedAt).ToList());
+
+                foreach (var lead in leads)
+                {
+                    if (free == 0) break; // the rest stay due for the next claim
+                    var decision = DialerRules.Decide(lead, campaign, suppressed.Contains(lead.PhoneE164), calls.GetValueOrDefault(lead.PhoneE164) ?? [], now);
+                    switch (decision.Verdict)
+                    {
+                        case LeadDialVerdict.Dial:
+                            var attempt = new DialAttempt
+                            {
+                                CampaignId = campaign.Id, LeadId = lead.Id, Number = lead.Attempts + 1, PhoneE164 = lead.PhoneE164,
+                                LeaseUntil = now + o.ReconcileWindow, CreatedAt = now,
+                            };
+                            db.DialAttempts.Add(attempt);
+                            lead.Attempts++;
+                            (lead.LastAttemptAt, lead.NextAttemptAt, lead.DialAt, lead.DialerNote) = (now, null, null, decision.Note);
+                            if (calls.TryGetValue(lead.PhoneE164, out var list)) list.Add(now); else calls[lead.PhoneE164] = [now];
+                            planned.Add(new PlannedCall(attempt.Id, lead.Id, Request(client, campaign, lead, attempt)));
+                            free--;
+                            clientFree--;
+                            break;
+                        case LeadDialVerdict.Wait:
+                            (lead.DialAt, lead.DialerNote) = (decision.At, decision.Note);
+                            break;
+                        default:
+                            (lead.DialAt, lead.DialerNote) = (null, decision.Note);
+                            break;
+                    }
+                }
+                await db.SaveChangesAsync(ct);
+                if (leads.Count < o.BatchSize) break;
+            }
+            if (clientFree <= 0) break;
+        }
+        await tx.CommitAsync(ct);
+        return planned;
+    }
+
+    /// <summary>
+    /// What Retell is sent (contracts/retell.md): the campaign's from-number and agent, our ids as metadata, and the agent's
+    /// variables as strings — the lead's custom fields, then its first and last name, the client's name and the booking
+    /// link naming the lead (these last win over a custom field of the same name).
+    /// </summary>
+    public static PhoneCallRequest Request(Client client, Campaign campaign, Lead lead, DialAttempt attempt)
+    {
+        var metadata = new Dictionary<string, string>
+        {
+            ["client_id"] = client.Id.ToString(), ["campaign_id"] = campaign.Id.ToString(), ["lead_id"] = lead.Id.ToString(),
+            ["attempt_id"] = attempt.Id.ToString(), ["attempt"] = attempt.Number.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        var variables = new Dictionary<string, string>(lead.CustomFields, StringComparer.Ordinal)
+        {
+            ["first_name"] = lead.FirstName ?? "",
+            ["last_name"] = lead.LastName ?? "",
+            ["client_name"] = client.Name,
+        };
+        if (BookingLinks.For(client.BookingUrl, client.Id, lead) is { } link) variables["booking_link"] = link;
+        return new PhoneCallRequest(campaign.FromNumber!, lead.PhoneE164, campaign.RetellAgentId, metadata, variables);
+    }
+}
