@@ -229,6 +229,12 @@ public sealed class CampaignsAndLeadsShould(PortalFixture fixture)
         Assert.Equal($"https://recordings.example/{tenant.Slug}.wav", await page.GetAttributeAsync("[data-testid=timeline] audio", "src"));
         Assert.Contains("Lee asked for Tuesday", await page.InnerTextAsync("[data-testid=timeline]"));
         await ShotAsync(page, "lead");
+        // consent, and the dialer's word on the lead
+        Assert.Equal("None recorded", await page.InnerTextAsync("[data-testid=consent]"));
+        await fixture.ExecuteAsync($"UPDATE leads SET consent_at = '2026-11-30T19:05:00Z', consent_source = 'web form', dial_at = NULL, dialer_note = 'All 3 attempts used.' WHERE client_id = '{tenant.Id}' AND first_name = 'Lee'");
+        await page.ReloadAsync();
+        Assert.EndsWith("· web form", await page.InnerTextAsync("[data-testid=consent]"));
+        Assert.Equal("All 3 attempts used.", await page.InnerTextAsync("[data-testid=dialer]"));
 
         // a bad email is refused next to its field, and nothing changes
         await page.ClickAsync("[data-testid=edit] summary");
