@@ -26,6 +26,7 @@ public sealed class RetellCallEvents(CallviaDbContext db, Webhooks.BatchLookups 
     {
         var callIds = new HashSet<string>(StringComparer.Ordinal);
         var leadIds = new HashSet<Guid>();
+        var attemptIds = new HashSet<Guid>();
         foreach (var body in bodies)
         {
             if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("call", out var call) || call.ValueKind != JsonValueKind.Object)
@@ -34,6 +35,7 @@ public sealed class RetellCallEvents(CallviaDbContext db, Webhooks.BatchLookups 
             if (call.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
                 && Guid.TryParse(Str(metadata, "lead_id"), out var leadId))
                 leadIds.Add(leadId);
+            if (Dialer.DialerCallEvents.AttemptId(call) is { } attemptId) attemptIds.Add(attemptId);
         }
         var ids = callIds.ToArray();
         var logs = await db.CallLogs.Where(c => ids.Contains(c.ProviderCallId)).ToListAsync(ct);
@@ -44,6 +46,7 @@ public sealed class RetellCallEvents(CallviaDbContext db, Webhooks.BatchLookups 
         leadIds.UnionWith(logs.Where(l => l.LeadId is not null).Select(l => l.LeadId!.Value));
         var leads = leadIds.ToArray();
         await db.Leads.Where(l => leads.Contains(l.Id)).LoadAsync(ct);
+        await dialer.PrefetchAsync(attemptIds, ct);
         await db.TrackClientAsync(ct);
     }
 

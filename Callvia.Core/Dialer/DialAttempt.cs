@@ -45,6 +45,10 @@ public class DialAttempt : ITenantOwned
     public DateTimeOffset UpdatedAt { get; set; }
 
     public static readonly DialState[] Active = [DialState.Dialing, DialState.Placed, DialState.Unconfirmed];
+
+    /// <summary><see cref="Active"/> as SQL, for the partial indexes and raw queries (and the same text in Data/Sql/11_dialer.sql).</summary>
+    public static readonly string ActiveFilter =
+        $"state IN ({string.Join(", ", Active.Select(s => $"'{Data.SnakeCaseEnum<DialState>.ToDb(s)}'"))})";
 }
 
 /// <summary>A platform-wide setting, the agency's alone (the dialer's kill switch: <see cref="DialerStopKey"/>).</summary>

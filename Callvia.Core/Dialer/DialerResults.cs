@@ -16,43 +16,44 @@ public sealed class DialerResults(CallviaDbContext db, TimeProvider clock, IOpti
     {
         var o = options.Value;
         var now = clock.GetUtcNow();
+        // the common answers touch the attempt alone, in one statement; one a webhook already moved on is left as it is
+        if (result.Outcome == PlaceCallOutcome.Placed)
+        {
+            await db.DialAttempts.Where(a => a.Id == call.AttemptId && (a.State == DialState.Dialing || a.State == DialState.Unconfirmed))
+                .ExecuteUpdateAsync(u => u.SetProperty(a => a.State, DialState.Placed).SetProperty(a => a.ProviderCallId, result.CallId)
+                    .SetProperty(a => a.PlacedAt, now).SetProperty(a => a.LeaseUntil, now + o.CallLease).SetProperty(a => a.UpdatedAt, now), ct);
+            return;
+        }
+        if (result.Outcome == PlaceCallOutcome.AnswerLost)
+        {
+            await db.DialAttempts.Where(a => a.Id == call.AttemptId && a.State == DialState.Dialing)
+                .ExecuteUpdateAsync(u => u.SetProperty(a => a.State, DialState.Unconfirmed).SetProperty(a => a.Error, Clip(result.Error))
+                    .SetProperty(a => a.UpdatedAt, now), ct);
+            return;
+        }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var attempt = await db.DialAttempts.FromSql($"SELECT * FROM dial_attempts WHERE id = {call.AttemptId} FOR UPDATE").SingleAsync(ct);
         var lead = await db.Leads.FromSql($"SELECT * FROM leads WHERE id = {call.LeadId} FOR UPDATE").SingleAsync(ct);
-        switch (result.Outcome)
+        // a webhook names only a placed call, so a not-placed answer finds its attempt still dialing
+        if (attempt.State != DialState.Dialing) return;
+        (attempt.State, attempt.Error, attempt.Outcome) = (DialState.NotPlaced, Clip(result.Error), NotPlacedOutcome(result.Outcome));
+        // no call was placed: it does not count, and the lead waits for its backoff (a refusal sets it aside)
+        if (lead.Attempts == attempt.Number) lead.Attempts--;
+        if (result.Outcome == PlaceCallOutcome.Rejected)
         {
-            case PlaceCallOutcome.Placed:
-                attempt.ProviderCallId ??= result.CallId;
-                if (attempt.State is DialState.Dialing or DialState.Unconfirmed)
-                    (attempt.State, attempt.PlacedAt, attempt.LeaseUntil) = (DialState.Placed, now, now + o.CallLease);
-                break;
-            case PlaceCallOutcome.AnswerLost:
-                if (attempt.State == DialState.Dialing)
-                    (attempt.State, attempt.Error) = (DialState.Unconfirmed, Clip(result.Error));
-                break;
-            default:
-                if (attempt.State != DialState.Dialing) break;
-                (attempt.State, attempt.Error, attempt.Outcome) = (DialState.NotPlaced, Clip(result.Error), NotPlacedOutcome(result.Outcome));
-                // no call was placed: it does not count, and the lead waits for its backoff (a refusal sets it aside)
-                if (lead.Attempts == attempt.Number) lead.Attempts--;
-                if (result.Outcome == PlaceCallOutcome.Rejected)
-                {
-                    (lead.DialAt, lead.DialerNote) = (null, Clip($"Retell refused the call: {result.Error}", 300));
-                    break;
-                }
-                var wait = result.Outcome == PlaceCallOutcome.RateLimited
-                    ? result.RetryAfter ?? RetellClient.DefaultBackoff
-                    : await BackoffAsync(lead.Id, o, now, ct);
-                (lead.NextAttemptAt, lead.DialAt) = (now + wait, now + wait);
-                lead.DialerNote = result.Outcome == PlaceCallOutcome.RateLimited
-                    ? "Retell's call limit was reached: tried again shortly."
-                    : "Retell could not take the call: tried again shortly.";
-                if (result.Outcome == PlaceCallOutcome.RateLimited)
-                {
-                    var client = await db.Clients.SingleAsync(ct);
-                    if (!(client.DialerBackoffUntil > now + wait)) client.DialerBackoffUntil = now + wait;
-                }
-                break;
+            (lead.DialAt, lead.DialerNote) = (null, Clip($"Retell refused the call: {result.Error}", 300));
+        }
+        else
+        {
+            var limited = result.Outcome == PlaceCallOutcome.RateLimited;
+            var wait = limited ? result.RetryAfter ?? RetellClient.DefaultBackoff : await BackoffAsync(lead.Id, o, now, ct);
+            (lead.NextAttemptAt, lead.DialAt) = (now + wait, now + wait);
+            lead.DialerNote = limited ? "Retell's call limit was reached: tried again shortly." : "Retell could not take the call: tried again shortly.";
+            if (limited)
+            {
+                var client = await db.Clients.SingleAsync(ct);
+                if (!(client.DialerBackoffUntil > now + wait)) client.DialerBackoffUntil = now + wait;
+            }
         }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
@@ -67,10 +68,11 @@ public sealed class DialerResults(CallviaDbContext db, TimeProvider clock, IOpti
     {
         var now = clock.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var expired = await db.DialAttempts.FromSql($"""
-            SELECT * FROM dial_attempts WHERE state IN ('dialing', 'placed', 'unconfirmed') AND lease_until <= {now}
-            ORDER BY lease_until LIMIT 500 FOR UPDATE SKIP LOCKED
-            """).ToListAsync(ct);
+#pragma warning disable EF1003 // ActiveFilter is built from the enum's names, not from input
+        var expired = await db.DialAttempts.FromSqlRaw(
+            "SELECT * FROM dial_attempts WHERE " + DialAttempt.ActiveFilter + " AND lease_until <= {0} ORDER BY lease_until LIMIT 500 FOR UPDATE SKIP LOCKED",
+            now).ToListAsync(ct);
+#pragma warning restore EF1003
         if (expired.Count == 0) return 0;
         var leadIds = expired.Select(a => a.LeadId).ToArray();
         var leads = await db.Leads.Where(l => leadIds.Contains(l.Id)).ToDictionaryAsync(l => l.Id, ct);

@@ -15,6 +15,8 @@ public sealed record AttemptDecision(AttemptNext Next, DateTimeOffset? At, strin
 public static class RetryLadder
 {
     public static readonly IReadOnlyList<TimeSpan> DefaultSteps = [TimeSpan.FromHours(1), TimeSpan.FromHours(4), TimeSpan.FromDays(1)];
+    /// <summary>A callback time further ahead than this is not taken as asked (an agent's misheard year): it is a callback without a time.</summary>
+    public static readonly TimeSpan MaxCallbackAhead = TimeSpan.FromDays(30);
 
     private static readonly HashSet<string> Unanswered = ["dial_no_answer", "dial_busy", "voicemail_reached", "no_answer", "busy", "voicemail"];
     private static readonly HashSet<string> Unreachable = ["invalid_destination", "dial_failed", "invalid_number", "unreachable"];
@@ -29,7 +31,7 @@ public static class RetryLadder
         if (Done.Contains(o)) return new(AttemptNext.Final, null, $"Done: {o.Replace('_', ' ')}.");
         if (Unreachable.Contains(o)) return new(AttemptNext.BadNumber, null, "The number cannot be reached: not called again.");
         if (o == "callback_requested")
-            return callbackAt is { } at && at > endedAt
+            return callbackAt is { } at && at > endedAt && at <= endedAt + MaxCallbackAhead
                 ? new(AttemptNext.CallbackAt, at, "The lead asked to be called back then.")
                 : attempts < maxAttempts
                     ? new(AttemptNext.RetryAt, endedAt + Step(steps, attempts), "The lead asked for a callback without a time: the next step of the ladder.")

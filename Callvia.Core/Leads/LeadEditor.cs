@@ -63,7 +63,7 @@ public sealed class LeadEditor(CallviaDbContext db, KpiNotifier kpis, TimeProvid
         var custom = CustomFields(input.CustomFields, issues);
         var now = clock.GetUtcNow();
         if (input.ConsentAt is { } consentAt
-            && LeadRowRules.ConsentAtProblem(consentAt.ToString("O"), now, out _) is { } consentProblem)
+            && LeadRowRules.ConsentAtProblem(consentAt.ToUniversalTime(), now) is { } consentProblem)
             issues.Add(Issue("consentAt", consentProblem));
         var consentSource = Text(input.ConsentSource);
         var phoneRaw = Text(input.Phone);

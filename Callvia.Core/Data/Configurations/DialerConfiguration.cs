@@ -8,9 +8,6 @@ namespace Callvia.Core.Data.Configurations;
 
 internal sealed class DialAttemptConfiguration : IEntityTypeConfiguration<DialAttempt>
 {
-    /// <summary>The states that hold a call slot; the partial indexes below and the dialer's queries use this text.</summary>
-    internal const string ActiveFilter = "state IN ('dialing', 'placed', 'unconfirmed')";
-
     public void Configure(EntityTypeBuilder<DialAttempt> b)
     {
         b.ToTable("dial_attempts");
@@ -23,9 +20,9 @@ internal sealed class DialAttemptConfiguration : IEntityTypeConfiguration<DialAt
         b.Property(a => a.Outcome).HasMaxLength(64);
         b.Property(a => a.Error).HasMaxLength(1000);
         // never two calls in progress to one lead, whatever the number of dialers
-        b.HasIndex(a => a.LeadId, "ix_dial_attempts_one_active_per_lead").HasDatabaseName("ix_dial_attempts_one_active_per_lead").IsUnique().HasFilter(ActiveFilter);
+        b.HasIndex(a => a.LeadId, "ix_dial_attempts_one_active_per_lead").HasDatabaseName("ix_dial_attempts_one_active_per_lead").IsUnique().HasFilter(DialAttempt.ActiveFilter);
         // the slots in use, per client and campaign, and the leases the sweep reclaims
-        b.HasIndex(a => new { a.ClientId, a.CampaignId, a.LeaseUntil }, "ix_dial_attempts_active").HasDatabaseName("ix_dial_attempts_active").HasFilter(ActiveFilter);
+        b.HasIndex(a => new { a.ClientId, a.CampaignId, a.LeaseUntil }, "ix_dial_attempts_active").HasDatabaseName("ix_dial_attempts_active").HasFilter(DialAttempt.ActiveFilter);
         b.HasIndex(a => new { a.LeadId, a.Number });
         // calls to one person in the last 24 hours (the state rules' limit)
         b.HasIndex(a => new { a.ClientId, a.PhoneE164, a.CreatedAt });

@@ -29,11 +29,13 @@ public static class LeadRowRules
         if (!DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture,
                 System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AllowWhiteSpaces, out var parsed))
             return "consent time is not a date or date-time (ISO 8601, e.g. 2026-11-30T14:05:00-05:00)";
-        if (parsed.Year < 2000) return "consent time is before 2000";
-        if (parsed > now.AddMinutes(1)) return "consent time is in the future";
         at = parsed.ToUniversalTime();
-        return null;
+        return ConsentAtProblem(at, now);
     }
+
+    /// <summary>Why a consent time cannot be: before 2000, or in the future (a minute's clock skew allowed).</summary>
+    public static string? ConsentAtProblem(DateTimeOffset at, DateTimeOffset now) =>
+        at.Year < 2000 ? "consent time is before 2000" : at > now.AddMinutes(1) ? "consent time is in the future" : null;
 
     public static string? ConsentSourceProblem(string? source, bool hasConsentAt) =>
         source is null ? null
