@@ -67,6 +67,7 @@ public static class CoreRegistration
         services.AddScoped<Dialer.DialerClaims>();
         services.AddScoped<Dialer.DialerResults>();
         services.AddScoped<Dialer.DialerSwitches>();
+        services.AddScoped<Dialer.DialerStatus>();
         services.AddOptions<Dialer.DialerOptions>().Bind(builder.Configuration.GetSection(Dialer.DialerOptions.Section));
         services.AddScoped<Appointments.CalcomBookingEvents>();
         services.AddScoped<Billing.StripeInvoiceEvents>();

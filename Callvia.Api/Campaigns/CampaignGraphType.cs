@@ -29,6 +29,8 @@ public sealed class CampaignGraphType : ObjectGraphType<Campaign>
         Field<StringGraphType>("fromNumber").Resolve(c => c.Source.FromNumber);
         Field<NonNullGraphType<CampaignStatsGraphType>>("stats").Description("Lead counts by status (batched over a page of campaigns).")
             .Resolve(c => CampaignQueries.Stats(c, c.Source.Id));
+        Field<NonNullGraphType<CampaignDialerGraphType>>("dialer").Description("The dialer's state now (a few queries per campaign: ask for it on one campaign, not a long list).")
+            .ResolveAsync(async c => await c.RequestServices!.GetRequiredService<Core.Dialer.DialerStatus>().ForCampaignAsync(c.Source, c.CancellationToken));
     }
 }
 

@@ -32,6 +32,14 @@ public static class Loaders
                 SELECT DISTINCT ON (lead_id) * FROM appointments WHERE lead_id = ANY({ids.ToArray()}) ORDER BY lead_id, created_at DESC, id DESC
                 """).AsNoTracking().ToListAsync(ct)).ToDictionary(a => a.LeadId!.Value)).Load(leadId);
 
+    public static IDataLoaderResult<List<Core.Dialer.DialAttempt>?> DialAttempts(IResolveFieldContext ctx, Guid leadId) =>
+        Get<Guid, List<Core.Dialer.DialAttempt>>(ctx, "dialAttempts", async (db, ids, ct) =>
+        {
+            var byLead = (await db.DialAttempts.AsNoTracking().Where(a => ids.Contains(a.LeadId))
+                .OrderBy(a => a.CreatedAt).ThenBy(a => a.Id).ToListAsync(ct)).ToLookup(a => a.LeadId);
+            return ids.ToDictionary(id => id, id => byLead[id].ToList()); // a lead never called: an empty list
+        }).Load(leadId);
+
     /// <summary>A request-scoped batch loader that reads through the request's DbContext (every feature's loaders use it).</summary>
     public static BatchLoader<TKey, TValue> Get<TKey, TValue>(IResolveFieldContext ctx, string name,
         Func<CallviaDbContext, IReadOnlyCollection<TKey>, CancellationToken, Task<Dictionary<TKey, TValue>>> fetch) where TKey : notnull

@@ -37,6 +37,9 @@ public sealed class LeadGraphType : ObjectGraphType<Lead>
         Field<StringGraphType>("dialerNote").Description("The dialer's last word on the lead: why it waits or is not called.").Resolve(c => c.Source.DialerNote);
         Field<NonNullGraphType<UtcDateTimeGraphType>>("createdAt").Resolve(c => c.Source.CreatedAt);
         Field<NonNullGraphType<UtcDateTimeGraphType>>("updatedAt").Resolve(c => c.Source.UpdatedAt);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<DialAttemptGraphType>>>>("dialAttempts")
+            .Description("The dialer's attempts to call the lead, oldest first, with their outcomes (one not placed does not count).")
+            .Resolve(c => Loaders.DialAttempts(c, c.Source.Id));
         Field<CallGraphType>("lastCall").Description("The lead's most recent call.").Resolve(c => Loaders.LastCall(c, c.Source.Id));
         Messaging.MessageFields.AddLeadMessages(this);
         Field<AppointmentGraphType>("lastAppointment").Description("The lead's most recent booking.").Resolve(c => Loaders.LastAppointment(c, c.Source.Id));

@@ -22,6 +22,31 @@ public sealed class CampaignMutationsShould(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task Show_the_dialer_state_of_a_campaign_and_the_attempts_of_its_leads()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        using var api = fixture.Api.CreateClient(tenant.Slug);
+        var (token, _) = await api.RequestTokenAsync(tenant.PartnerClientId, tenant.PartnerSecret);
+        Assert.NotNull(token);
+        const string Query = """
+            query($id: ID!) { campaign(id: $id) { dialer { state calling inProgress dueNow waitingForWindow waitingForRetry setAside nextWindowAt } }
+              leads(first: 5, filter: { campaignId: $id }) { nodes { dialerNote dialAttempts { number state callId } } } }
+            """;
+        var id = Callvia.Api.GraphQL.GlobalId.Encode(CampaignGraphType.TypeName, tenant.CampaignIds[0]);
+        var (status, body) = await api.GraphQLAsync(Query, new { id }, token);
+        Assert.True(status == HttpStatusCode.OK && !body.TryGetProperty("errors", out _), body.ToString());
+        var dialer = body.GetProperty("data").GetProperty("campaign").GetProperty("dialer");
+        // the seeded campaign is active but has no from-number; its one lead is due, its one (ended) attempt listed
+        Assert.Equal("No from-number: set one to start calling.|False|0|1|0|0|0",
+            $"{dialer.GetProperty("state").GetString()}|{dialer.GetProperty("calling").GetBoolean()}|{dialer.GetProperty("inProgress").GetInt32()}|{dialer.GetProperty("dueNow").GetInt32()}|{dialer.GetProperty("waitingForWindow").GetInt32()}|{dialer.GetProperty("waitingForRetry").GetInt32()}|{dialer.GetProperty("setAside").GetInt64()}");
+        var attempt = Assert.Single(body.GetProperty("data").GetProperty("leads").GetProperty("nodes")[0].GetProperty("dialAttempts").EnumerateArray());
+        Assert.Equal($"1|ENDED|call_{tenant.Slug}", $"{attempt.GetProperty("number").GetInt32()}|{attempt.GetProperty("state").GetString()}|{attempt.GetProperty("callId").GetString()}");
+
+        await fixture.ExecuteAsync($"UPDATE campaigns SET status = 'paused' WHERE id = '{tenant.CampaignIds[0]}'");
+        Assert.Equal("Paused: no new calls.", (await RunAsync(api, token, Query, new { id }, "campaign")).GetProperty("dialer").GetProperty("state").GetString());
+    }
+
+    [Fact]
     public async Task Create_update_start_pause_and_archive_a_campaign()
     {
         var tenant = await fixture.CreateTenantAsync();

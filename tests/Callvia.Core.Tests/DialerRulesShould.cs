@@ -143,6 +143,9 @@ public sealed class DialerRulesShould
         Assert.Equal((AttemptNext.CallbackAt, asked), Pair(RetryLadder.Decide("callback_requested", 1, 3, RetryLadder.DefaultSteps, ended, asked)));
         // a time in the past, or none: the ladder's next step
         Assert.Equal((AttemptNext.RetryAt, ended.AddHours(1)), Pair(RetryLadder.Decide("callback_requested", 1, 3, RetryLadder.DefaultSteps, ended, ended.AddHours(-1))));
+        // a time further ahead than 30 days is not taken as asked: the ladder's next step instead
+        Assert.Equal((AttemptNext.RetryAt, ended.AddHours(1)), Pair(RetryLadder.Decide("callback_requested", 1, 3, RetryLadder.DefaultSteps, ended, ended.AddDays(31))));
+        Assert.Equal(AttemptNext.CallbackAt, RetryLadder.Decide("callback_requested", 1, 3, RetryLadder.DefaultSteps, ended, ended.AddDays(30)).Next);
         static (AttemptNext, DateTimeOffset?) Pair(AttemptDecision d) => (d.Next, d.At);
     }
 }

@@ -76,6 +76,11 @@ public sealed class DialerShould(JobsFixture fixture) : IAsyncLifetime
         Assert.Equal("0||On the do-not-contact list.", await LeadStateAsync(suppressed));
 
         Assert.Equal(0, await TickAsync(dialer));
+        // the campaign's dialer, as GraphQL and the campaign page show it: one call, one lead waiting for its window, three set aside
+        // (no consent, the do-not-contact list, and the seeded lead this test took out of the dialer)
+        var status = await StatusAsync(tenant);
+        Assert.Equal(("Calling.", true, 1, 0, 1, 0, 3L, (DateTimeOffset?)Wednesday.AddHours(1)),
+            (status.State, status.Calling, status.InProgress, status.DueNow, status.WaitingForWindow, status.WaitingForRetry, status.SetAside, status.NextWindowAt));
         _clock.Advance(TimeSpan.FromHours(1));
         Assert.Equal(1, await TickAsync(dialer));
         Assert.Equal(LosAngeles + "0102", Requests(tenant)[^1].GetProperty("to_number").GetString());
@@ -280,6 +285,17 @@ public sealed class DialerShould(JobsFixture fixture) : IAsyncLifetime
         await host.StartAsync();
         _dialers.Add(host);
         return host.Services.GetRequiredService<DialerLoop>();
+    }
+
+    /// <summary>The first campaign's dialer state, read with the dialer's clock.</summary>
+    private async Task<CampaignDialerStatus> StatusAsync(TestTenant tenant)
+    {
+        await using var scope = _dialers[^1].Services.CreateAsyncScope();
+        var info = await scope.ServiceProvider.GetRequiredService<Core.Tenancy.TenantStore>().FindByIdAsync(tenant.Id);
+        scope.ServiceProvider.GetRequiredService<Core.Tenancy.TenantContext>().SetTenant(info!);
+        var db = scope.ServiceProvider.GetRequiredService<Core.Data.CallviaDbContext>();
+        var campaign = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.Campaigns, c => c.Id == tenant.CampaignIds[0]);
+        return await scope.ServiceProvider.GetRequiredService<DialerStatus>().ForCampaignAsync(campaign, default);
     }
 
     private Task<DialerLoop> DialerAsync(Dictionary<string, string?>? extra = null) => HostAsync(extra, _clock);

@@ -63,10 +63,14 @@ public sealed class CampaignsAndLeadsShould(PortalFixture fixture)
         await page.ClickAsync("[data-testid=move-active]");
         await page.WaitForURLAsync(url => url.Contains("saved=active"));
         Assert.Equal("active", await page.InnerTextAsync("[data-testid=campaign-status]"));
+        // the dialer says why this campaign does not call yet, and where its (no) leads stand
+        Assert.Equal("No from-number: set one to start calling.", await page.InnerTextAsync("[data-testid=dialer-state]"));
+        Assert.Equal("0", await page.InnerTextAsync("[data-testid=d-due]"));
         await page.ClickAsync("[data-testid=move-paused]");
         await page.WaitForURLAsync(url => url.Contains("saved=paused"));
         Assert.Equal("paused", await page.InnerTextAsync("[data-testid=campaign-status]"));
         Assert.Equal("Resume", await page.InnerTextAsync("[data-testid=move-active]"));
+        Assert.Equal("Paused: no new calls.", await page.InnerTextAsync("[data-testid=dialer-state]"));
         await ShotAsync(page, "campaign");
 
         // archiving asks first; once archived, nothing more can be done to it

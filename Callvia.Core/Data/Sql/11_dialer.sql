@@ -30,3 +30,15 @@ BEGIN
     WHERE x.d OR x.e;
     PERFORM set_config('app.agency', coalesce(previous, 'off'), true);
 END $$;
+
+-- Whether the platform-wide kill switch is on, for any session (the campaign's dialer state shows it; the reason stays the agency's).
+CREATE OR REPLACE FUNCTION app_dialer_platform_stopped() RETURNS boolean
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp
+    AS $$
+DECLARE previous text := current_setting('app.agency', true); stopped boolean;
+BEGIN
+    PERFORM set_config('app.agency', 'on', true);
+    stopped := EXISTS (SELECT 1 FROM platform_settings WHERE key = 'dialer.stopped');
+    PERFORM set_config('app.agency', coalesce(previous, 'off'), true);
+    RETURN stopped;
+END $$;

@@ -13,7 +13,7 @@ namespace Callvia.Portal.Pages.Campaigns;
 /// latest leads (<see cref="LeadList"/>), its latest imports, and for admins its settings, its status moves
 /// (<see cref="CampaignEditor"/>'s rules: draft → active ⇄ paused, anything → archived, archived is final) and the CSV upload.
 /// </summary>
-public sealed class CampaignModel(CallviaDbContext db, CampaignEditor editor, KpiService kpis, LeadList leads) : Hosting.PortalPage
+public sealed class CampaignModel(CallviaDbContext db, CampaignEditor editor, KpiService kpis, LeadList leads, Core.Dialer.DialerStatus dialer) : Hosting.PortalPage
 {
     public const int LatestLeads = 10;
 
@@ -24,6 +24,7 @@ public sealed class CampaignModel(CallviaDbContext db, CampaignEditor editor, Kp
     public KpiSnapshot Numbers { get; private set; } = null!;
     public IReadOnlyDictionary<LeadStatus, long> ByStatus { get; private set; } = new Dictionary<LeadStatus, long>();
     public IReadOnlyList<Lead> Leads { get; private set; } = [];
+    public Core.Dialer.CampaignDialerStatus Dialer { get; private set; } = null!;
     public IReadOnlyList<LeadImport> Imports { get; private set; } = [];
     public string? Notice { get; private set; }
     public bool SettingsOpen { get; private set; }
@@ -93,6 +94,7 @@ public sealed class CampaignModel(CallviaDbContext db, CampaignEditor editor, Kp
         ByStatus = (await CampaignLeadCounts.ByStatusAsync(db, [Id], ct))[Id];
         Leads = await leads.PageAsync(new LeadListFilter(CampaignId: Id), LeadOrderField.CreatedAt, SortDirection.Desc, null, LatestLeads, ct);
         Imports = await db.LeadImports.AsNoTracking().Where(i => i.CampaignId == Id).OrderByDescending(i => i.CreatedAt).Take(5).ToListAsync(ct);
+        Dialer = await dialer.ForCampaignAsync(campaign, ct);
         return true;
     }
 }
