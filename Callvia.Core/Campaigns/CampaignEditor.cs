@@ -17,7 +17,7 @@ public sealed record CampaignInput(
 /// The campaign rules, in one place: what a valid campaign is, and how its status may move
 /// (draft → active; active ⇄ paused; anything → archived; archived is final). Works in the caller's tenant.
 /// </summary>
-public sealed class CampaignEditor(CallviaDbContext db)
+public sealed class CampaignEditor(CallviaDbContext db, TimeProvider clock)
 {
     public const int MaxLadderSteps = 10;
 
@@ -51,7 +51,9 @@ public sealed class CampaignEditor(CallviaDbContext db)
         if (campaign.Status == CampaignStatus.Archived) return (null, [new FieldIssue("id", "An archived campaign cannot be changed.")]);
         var issues = Apply(campaign, input);
         if (issues.Count > 0) return (null, issues);
+        var wake = db.Entry(campaign).Properties.Any(p => p.IsModified && Dialer.DialerRules.Settings.Contains(p.Metadata.Name));
         await db.SaveChangesAsync(ct);
+        if (wake) await Dialer.DialerRules.WakeAsync(db, campaign.Id, clock.GetUtcNow(), ct);
         return (campaign, []);
     }
 

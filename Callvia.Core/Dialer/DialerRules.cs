@@ -1,5 +1,6 @@
 using Callvia.Core.Campaigns;
 using Callvia.Core.Leads;
+using Microsoft.EntityFrameworkCore;
 
 namespace Callvia.Core.Dialer;
 
@@ -19,12 +20,14 @@ public static class DialerRules
 {
     public const string NoConsent = "No recorded consent: this campaign calls only leads with consent.";
     public const string Calling = "Calling.";
+    public const string Unreachable = "The number cannot be reached: not called again.";
 
     public static LeadDialDecision Decide(Lead lead, Campaign campaign, bool suppressed, IReadOnlyList<DateTimeOffset> recentCalls, DateTimeOffset now)
     {
         if (lead.Status == LeadStatus.Booked) return Done("Booked: not called again.");
         if (lead.Status == LeadStatus.Dnc) return Done("Do not call.");
         if (lead.OptedOutAt is not null || suppressed) return Done("On the do-not-contact list.");
+        if (lead.UnreachableAt is not null) return Done(Unreachable);
         if (lead.Attempts >= campaign.MaxAttempts) return Done($"All {campaign.MaxAttempts} attempts used.");
         if (campaign.RequiresConsent && lead.ConsentAt is null) return Done(NoConsent);
         if (lead.NextAttemptAt is { } next && next > now) return new(LeadDialVerdict.Wait, next, "Waiting for the next attempt.");
@@ -45,6 +48,27 @@ public static class DialerRules
         if (lead.ConsentAt is not null && lead.DialAt is null && lead.DialerNote == NoConsent) (lead.DialAt, lead.DialerNote) = (now, null);
     }
 
+    /// <summary>The campaign settings a lead's place in the dialer depends on: a change of one wakes its leads (<see cref="WakeAsync"/>).</summary>
+    public static readonly IReadOnlySet<string> Settings = new HashSet<string>
+    {
+        nameof(Campaign.CallWindowStart), nameof(Campaign.CallWindowEnd), nameof(Campaign.CallDays), nameof(Campaign.MaxAttempts),
+        nameof(Campaign.RequiresConsent), nameof(Campaign.RetellAgentId), nameof(Campaign.FromNumber),
+    };
+
+    /// <summary>
+    /// After a campaign's dialer settings changed (a wider window, more attempts, consent no longer required, a new agent):
+    /// its leads waiting for their window or set aside are looked at again at once — or at their next attempt, never
+    /// sooner —, so the claim decides them by the new settings (and sets them aside again if they still cannot be called).
+    /// Not the leads in a call, booked, do-not-call, opted out or unreachable. One statement; returns how many.
+    /// </summary>
+    public static Task<int> WakeAsync(Data.CallviaDbContext db, Guid campaignId, DateTimeOffset now, CancellationToken ct) =>
+        db.Leads.Where(l => l.CampaignId == campaignId && l.Status != LeadStatus.Booked && l.Status != LeadStatus.Dnc && l.OptedOutAt == null
+                && l.UnreachableAt == null && (l.DialAt == null || l.DialAt > now)
+                && !db.DialAttempts.Any(a => a.LeadId == l.Id && DialAttempt.Active.Contains(a.State)))
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(l => l.DialAt, l => l.NextAttemptAt > now ? l.NextAttemptAt : (DateTimeOffset?)now)
+                .SetProperty(l => l.DialerNote, (string?)null), ct);
+
     /// <summary>The lead's next step after a call ended (or was lost): its due time and note, by <see cref="RetryLadder"/>.</summary>
     public static void AfterCall(Lead lead, Campaign campaign, string? outcome, DateTimeOffset endedAt, DateTimeOffset? callbackAt)
     {
@@ -53,6 +77,8 @@ public static class DialerRules
         (lead.NextAttemptAt, lead.DialAt, lead.DialerNote) = decision.Next is AttemptNext.RetryAt or AttemptNext.CallbackAt
             ? (decision.At, decision.At, decision.Reason)
             : (null, null, decision.Reason);
+        // an unreachable number stays marked: no change of the campaign's settings calls it again
+        lead.UnreachableAt = decision.Next == AttemptNext.BadNumber ? endedAt : null;
     }
 
     private static LeadDialDecision Done(string note) => new(LeadDialVerdict.Done, null, note);

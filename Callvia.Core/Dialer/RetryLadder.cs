@@ -29,7 +29,7 @@ public static class RetryLadder
     {
         var o = outcome?.Trim().ToLowerInvariant() ?? "";
         if (Done.Contains(o)) return new(AttemptNext.Final, null, $"Done: {o.Replace('_', ' ')}.");
-        if (Unreachable.Contains(o)) return new(AttemptNext.BadNumber, null, "The number cannot be reached: not called again.");
+        if (Unreachable.Contains(o)) return new(AttemptNext.BadNumber, null, DialerRules.Unreachable);
         if (o == "callback_requested")
             return callbackAt is { } at && at > endedAt && at <= endedAt + MaxCallbackAhead
                 ? new(AttemptNext.CallbackAt, at, "The lead asked to be called back then.")

@@ -30,6 +30,8 @@ public class Lead : ITenantOwned
     /// the database for a new lead.
     /// </summary>
     public DateTimeOffset? DialAt { get; set; }
+    /// <summary>When a call found the number unreachable (invalid, failed to dial): the dialer does not call it again.</summary>
+    public DateTimeOffset? UnreachableAt { get; set; }
     /// <summary>The dialer's last word on the lead: why it waits or is not called.</summary>
     public string? DialerNote { get; set; }
     /// <summary>When the lead gave consent to be called (prior express written consent for AI-voice calls in the US).</summary>

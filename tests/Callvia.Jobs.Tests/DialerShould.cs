@@ -244,6 +244,48 @@ public sealed class DialerShould(JobsFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Look_again_at_once_at_the_leads_a_campaign_change_may_free_but_never_at_an_unreachable_number()
+    {
+        var tenant = await TenantAsync(campaignLimit: 5);
+        await fixture.ExecuteAsync($"UPDATE campaigns SET call_window_start = '11:00' WHERE id = '{tenant.CampaignIds[0]}'");
+        var early = await LeadAsync(tenant, NewYork + "0801", "America/New_York");      // 10:00 in New York: waits for 11:00
+        var used = await LeadAsync(tenant, NewYork + "0802", "America/New_York");
+        var unreachable = await LeadAsync(tenant, NewYork + "0803", "America/New_York");
+        await fixture.ExecuteAsync($"UPDATE leads SET attempts = 3, dial_at = NULL, dialer_note = 'All 3 attempts used.' WHERE id = '{used}'");
+        await fixture.ExecuteAsync($"UPDATE leads SET attempts = 1, dial_at = NULL, unreachable_at = '{Wednesday.AddDays(-1):O}', dialer_note = 'x' WHERE id = '{unreachable}'");
+        var dialer = await DialerAsync();
+        Assert.Equal(0, await TickAsync(dialer));
+        Assert.Equal($"0|{Wednesday.AddHours(1):O}|Before the calling window opens in the lead's time zone.", await LeadStateAsync(early));
+
+        // a wider window and more attempts: both leads are due again at once, the unreachable number is not
+        var (_, issues) = await fixture.InTenantAsync(tenant, sp => sp.GetRequiredService<Core.Campaigns.CampaignEditor>().UpdateAsync(tenant.CampaignIds[0],
+            new Core.Campaigns.CampaignInput(null, null, new TimeOnly(8, 0), null, null, 5, null, null, null), default));
+        Assert.Empty(issues);
+        Assert.Equal(2, await TickAsync(dialer));
+        Assert.Equal([NewYork + "0801", NewYork + "0802"], Requests(tenant).Select(r => r.GetProperty("to_number").GetString()!).Order().ToArray());
+        Assert.Equal("1||x", await LeadStateAsync(unreachable));
+
+        // a name change is no dialer setting: nothing is woken
+        await fixture.ExecuteAsync($"UPDATE leads SET unreachable_at = NULL, dialer_note = 'set aside' WHERE id = '{unreachable}'");
+        await fixture.InTenantAsync(tenant, sp => sp.GetRequiredService<Core.Campaigns.CampaignEditor>().UpdateAsync(tenant.CampaignIds[0],
+            new Core.Campaigns.CampaignInput("Renamed", null, null, null, null, null, null, null, null), default));
+        Assert.Equal("1||set aside", await LeadStateAsync(unreachable));
+    }
+
+    [Fact]
+    public async Task Mark_a_number_that_cannot_be_reached_and_not_call_it_again()
+    {
+        var tenant = await TenantAsync(campaignLimit: 1);
+        var lead = await LeadAsync(tenant, NewYork + "0901", "America/New_York");
+        var dialer = await DialerAsync();
+        Assert.Equal(1, await TickAsync(dialer));
+        var callId = await fixture.TextAsync($"SELECT provider_call_id FROM dial_attempts WHERE lead_id = '{lead}'");
+        await WebhookAsync(tenant, "call_ended", callId!, "invalid_destination");
+        Assert.Equal($"1||{DialerRules.Unreachable}", await LeadStateAsync(lead));
+        Assert.Equal(1, await fixture.CountAsync($"SELECT count(*) FROM leads WHERE id = '{lead}' AND unreachable_at IS NOT NULL"));
+    }
+
+    [Fact]
     public async Task Run_by_itself_in_the_jobs_service_and_place_a_call_within_seconds()
     {
         // a zone where it is midday now, so the real clock's window is open

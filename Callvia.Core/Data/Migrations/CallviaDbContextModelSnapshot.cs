@@ -1646,6 +1646,10 @@ namespace Callvia.Core.Data.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("time_zone");
 
+                    b.Property<DateTimeOffset?>("UnreachableAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("unreachable_at");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
