@@ -23,11 +23,16 @@ public sealed class DialerSwitches(AgencyAccess agency, TimeProvider clock)
         agency.RunAsync("dialer.platform_start", async (db, _) =>
             await db.PlatformSettings.Where(s => s.Key == PlatformSetting.DialerStopKey).ExecuteDeleteAsync(ct), ct: ct);
 
-    public Task SetClientAsync(Guid clientId, bool stopped, CancellationToken ct = default) =>
+    /// <summary>Turns a client's switch on or off; false when there is no such client.</summary>
+    public Task<bool> SetClientAsync(Guid clientId, bool stopped, CancellationToken ct = default) =>
         agency.RunAsync(stopped ? "dialer.client_stop" : "dialer.client_start", async (db, _) =>
         {
             var now = clock.GetUtcNow();
-            await db.Clients.Where(c => c.Id == clientId).ExecuteUpdateAsync(u => u
-                .SetProperty(c => c.DialerStoppedAt, stopped ? now : null).SetProperty(c => c.UpdatedAt, now), ct);
+            return await db.Clients.Where(c => c.Id == clientId).ExecuteUpdateAsync(u => u
+                .SetProperty(c => c.DialerStoppedAt, stopped ? now : null).SetProperty(c => c.UpdatedAt, now), ct) > 0;
         }, clientId, ct: ct);
+
+    /// <summary>Why the platform's dialer is stopped, or null when it runs; for a caller already in the agency scope.</summary>
+    public static async Task<string?> PlatformStopAsync(Data.CallviaDbContext agencyDb, CancellationToken ct) =>
+        (await agencyDb.PlatformSettings.AsNoTracking().SingleOrDefaultAsync(s => s.Key == PlatformSetting.DialerStopKey, ct))?.Value;
 }

@@ -50,6 +50,32 @@ public sealed class AgencyConsoleShould(PortalFixture fixture)
         Assert.Equal("active", await row.Locator("[data-testid=client-status]").InnerTextAsync());
         Assert.Equal(2, await fixture.CountAsync($"SELECT count(*) FROM audit_log WHERE client_id = '{tenant.Id}' AND action = 'agency.set_client_status'"));
 
+        // the client's kill switch (asked first), then the platform's, which needs a reason; both audited, both undone
+        await row.Locator("[data-testid=toggle-calls]").ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("saved=calls-stopped"), new() { WaitUntil = WaitUntilState.Commit });
+        await page.WaitForSelectorAsync("[data-testid=notice]");
+        Assert.Equal("Resume calls", await row.Locator("[data-testid=toggle-calls]").InnerTextAsync());
+        Assert.Equal(1, await fixture.CountAsync($"SELECT count(*) FROM clients WHERE id = '{tenant.Id}' AND dialer_stopped_at IS NOT NULL"));
+        await row.Locator("[data-testid=toggle-calls]").ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("saved=calls-resumed"), new() { WaitUntil = WaitUntilState.Commit });
+        await page.WaitForSelectorAsync("[data-testid=notice]");
+        Assert.Equal(1, await fixture.CountAsync($"SELECT count(*) FROM clients WHERE id = '{tenant.Id}' AND dialer_stopped_at IS NULL"));
+        await page.ClickAsync("[data-testid=platform-stop]");
+        await page.WaitForSelectorAsync("[data-testid=stop-reason-error]");
+        await ShotAsync(page, "agency-platform-reason");
+        Assert.Equal(0, await fixture.CountAsync("SELECT count(*) FROM platform_settings"));
+        await page.FillAsync("#stop-reason", "Carrier incident 42");
+        await page.ClickAsync("[data-testid=platform-stop]");
+        await page.WaitForURLAsync(url => url.Contains("saved=platform-stopped"), new() { WaitUntil = WaitUntilState.Commit });
+        await page.WaitForSelectorAsync("[data-testid=platform-resume]");
+        await ShotAsync(page, "agency-platform-stopped");
+        Assert.Equal("Stopped: Carrier incident 42", await page.InnerTextAsync("[data-testid=platform-dialer-state]"));
+        await page.ClickAsync("[data-testid=platform-resume]");
+        await page.WaitForURLAsync(url => url.Contains("saved=platform-resumed"), new() { WaitUntil = WaitUntilState.Commit });
+        await page.WaitForSelectorAsync("[data-testid=platform-stop]");
+        Assert.Equal(0, await fixture.CountAsync("SELECT count(*) FROM platform_settings"));
+        Assert.Equal(4, await fixture.CountAsync("SELECT count(*) FROM audit_log WHERE action IN ('dialer.client_stop', 'dialer.client_start', 'dialer.platform_stop', 'dialer.platform_start')"));
+
         // inside the client: signing in on its host, with the banner on every page
         await row.Locator("[data-testid=act-as]").ClickAsync();
         await page.WaitForURLAsync(url => url.Contains($"{tenant.Slug}.localhost") && url.Contains("/account/sign-in"));

@@ -14,7 +14,8 @@ namespace Callvia.Portal.Pages.Admin;
 /// are its whole local days inside it), create a client and suspend or reactivate one (<see cref="ClientAdmin"/>, the
 /// API's rules, audited), and the way into a client's portal (sign in on its host: audited, with a banner while acting).
 /// </summary>
-public sealed class ClientsModel(AgencyAccess agency, ClientAdmin admin, IOptionsSnapshot<TenancyOptions> tenancy, IConfiguration configuration, TimeProvider clock)
+public sealed class ClientsModel(AgencyAccess agency, ClientAdmin admin, Core.Dialer.DialerSwitches switches, IOptionsSnapshot<TenancyOptions> tenancy,
+    IConfiguration configuration, TimeProvider clock)
     : Hosting.PortalPage
 {
     public sealed record Row(Client Client, int Campaigns, KpiSnapshot Kpis);
@@ -35,6 +36,9 @@ public sealed class ClientsModel(AgencyAccess agency, ClientAdmin admin, IOption
     public KpiPeriod Period { get; private set; } = null!;
     public IReadOnlyList<Row> Rows { get; private set; } = [];
     public bool DialogOpen { get; private set; }
+    /// <summary>Why the platform-wide dialer is stopped, or null when it runs.</summary>
+    public string? PlatformStop { get; private set; }
+    [BindProperty] public string? StopReason { get; set; }
     public string? Notice { get; private set; }
 
     public override async Task OnPageHandlerExecutionAsync(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutingContext context,
@@ -49,7 +53,11 @@ public sealed class ClientsModel(AgencyAccess agency, ClientAdmin admin, IOption
         Notice = Request.Query["saved"].ToString() switch
         {
             "created" => "Client created.", "suspended" => "Client suspended: its people, partners and webhooks are refused.",
-            "active" => "Client reactivated.", _ => null,
+            "active" => "Client reactivated.",
+            "calls-stopped" => "Calls stopped for the client: no new call starts; calls in progress finish.",
+            "calls-resumed" => "Calls resumed for the client.",
+            "platform-stopped" => "Calls stopped on the whole platform: no new call starts; calls in progress finish.",
+            "platform-resumed" => "Calls resumed on the platform.", _ => null,
         };
         await LoadAsync(ct);
     }
@@ -93,6 +101,35 @@ public sealed class ClientsModel(AgencyAccess agency, ClientAdmin admin, IOption
         return client is null ? NotFound() : Redirect($"/clients?saved={status}");
     }
 
+    /// <summary>The client's kill switch.</summary>
+    public async Task<IActionResult> OnPostDialerAsync(Guid clientId, string? calls, CancellationToken ct)
+    {
+        if (calls is not ("stop" or "resume")) return BadRequest();
+        return await switches.SetClientAsync(clientId, calls == "stop", ct) ? Redirect($"/clients?saved=calls-{(calls == "stop" ? "stopped" : "resumed")}") : NotFound();
+    }
+
+    /// <summary>The platform-wide kill switch; stopping needs a reason (it is shown and audited).</summary>
+    public async Task<IActionResult> OnPostPlatformAsync(string? calls, CancellationToken ct)
+    {
+        if (calls == "resume")
+        {
+            await switches.StartPlatformAsync(ct);
+            return Redirect("/clients?saved=platform-resumed");
+        }
+        if (calls != "stop") return BadRequest();
+        var reason = StopReason?.Trim();
+        if (string.IsNullOrEmpty(reason) || reason.Length > 500 || Core.Validation.TextInput.Problem("reason", reason) is not null)
+        {
+            ModelState.Clear();
+            ModelState.AddModelError(nameof(StopReason), string.IsNullOrEmpty(reason) ? "Say why calls stop (it is shown and audited)." : "Up to 500 characters of plain text.");
+            await LoadAsync(ct);
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            return Page();
+        }
+        await switches.StopPlatformAsync(reason, ct);
+        return Redirect("/clients?saved=platform-stopped");
+    }
+
     /// <summary>The client's portal, where the agency admin signs in to act inside it.</summary>
     public string PortalUrl(Client c)
     {
@@ -116,6 +153,7 @@ public sealed class ClientsModel(AgencyAccess agency, ClientAdmin admin, IOption
             var clients = await db.Clients.AsNoTracking().OrderBy(c => c.Name).ToListAsync(ct);
             var campaigns = await db.Campaigns.GroupBy(c => c.ClientId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
             var kpis = await sp.GetRequiredService<KpiService>().GetManyAsync(clients.Select(c => c.Id).ToList(), range, ct);
+            PlatformStop = await Core.Dialer.DialerSwitches.PlatformStopAsync(db, ct);
             return clients.Select(c => new Row(c, campaigns.GetValueOrDefault(c.Id), kpis[c.Id])).ToList();
         }, detail: $"{Period.Preset}", ct: ct);
     }
