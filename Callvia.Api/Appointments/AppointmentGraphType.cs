@@ -32,6 +32,7 @@ public sealed class AppointmentGraphType : ObjectGraphType<Appointment>
         Field<EnumerationGraphType<VerificationSource>>("verificationSource").Resolve(c => c.Source.VerificationSource);
         Field<UtcDateTimeGraphType>("verifiedAt").Resolve(c => c.Source.VerifiedAt);
         Field<UtcDateTimeGraphType>("cancelledAt").Resolve(c => c.Source.CancelledAt);
+        Field<NonNullGraphType<BooleanGraphType>>("simulated").Description("Booked by the sandbox simulator: no one booked, nothing is billed.").Resolve(c => c.Source.Simulated);
         Field<NonNullGraphType<UtcDateTimeGraphType>>("createdAt").Resolve(c => c.Source.CreatedAt);
     }
 }

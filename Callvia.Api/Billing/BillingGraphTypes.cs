@@ -68,6 +68,7 @@ public sealed class UsageRecordGraphType : ObjectGraphType<UsageRecord>
         Field<NonNullGraphType<IdGraphType>>("id").Resolve(c => GlobalId.Encode(TypeName, c.Source.Id));
         Field<CallGraphType>("call").Resolve(c => BillingLoaders.Call(c, c.Source.CallLogId));
         Field<NonNullGraphType<IntGraphType>>("seconds").Resolve(c => c.Source.Seconds);
+        Field<NonNullGraphType<BooleanGraphType>>("simulated").Description("The minutes of a simulated call (the sandbox): never invoiced.").Resolve(c => c.Source.Simulated);
         Field<NonNullGraphType<MoneyGraphType>>("ratePerMinute").Resolve(c => BillingLoaders.Money(c, c.Source.ClientId, c.Source.RatePerMinute));
         Field<NonNullGraphType<MoneyGraphType>>("cost").Description("seconds × rate / 60, unrounded (rounded once, on the invoice).")
             .Resolve(c => BillingLoaders.Money(c, c.Source.ClientId, c.Source.Cost));

@@ -30,6 +30,7 @@ public sealed class CallGraphType : ObjectGraphType<CallLog>
         Field<StringGraphType>("sentiment").Resolve(c => c.Source.Sentiment);
         Field<StringGraphType>("transcript").Resolve(c => c.Source.Transcript);
         Field<StringGraphType>("recordingUrl").Resolve(c => c.Source.RecordingUrl);
+        Field<NonNullGraphType<BooleanGraphType>>("simulated").Description("Played by the sandbox simulator: no one was called, nothing is billed.").Resolve(c => c.Source.Simulated);
         Field<NonNullGraphType<UtcDateTimeGraphType>>("createdAt").Resolve(c => c.Source.CreatedAt);
         Field<Billing.UsageRecordGraphType>("usage").Description("The call's billable minutes; null until it ended.").Resolve(c => Billing.BillingLoaders.UsageOfCall(c, c.Source.Id));
     }

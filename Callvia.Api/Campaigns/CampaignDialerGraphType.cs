@@ -33,6 +33,7 @@ public sealed class DialAttemptGraphType : ObjectGraphType<DialAttempt>
         Field<StringGraphType>("outcome").Description("The call's outcome, else its disconnection reason; for one not placed, why.").Resolve(c => c.Source.Outcome);
         Field<StringGraphType>("error").Resolve(c => c.Source.Error);
         Field<StringGraphType>("callId").Description("Retell's call id.").Resolve(c => c.Source.ProviderCallId);
+        Field<NonNullGraphType<BooleanGraphType>>("simulated").Description("Placed with the sandbox simulator: no one was called.").Resolve(c => c.Source.Simulated);
         Field<NonNullGraphType<UtcDateTimeGraphType>>("createdAt").Resolve(c => c.Source.CreatedAt);
         Field<UtcDateTimeGraphType>("placedAt").Resolve(c => c.Source.PlacedAt);
         Field<UtcDateTimeGraphType>("endedAt").Resolve(c => c.Source.EndedAt);

@@ -53,7 +53,11 @@ public static class WebhookApi
         var secret = provider.SecretScope == WebhookSecretScope.Platform
             ? provider.PlatformSecret(services.GetRequiredService<IConfiguration>())
             : await services.GetRequiredService<ProviderSecrets>().GetAsync(provider.Name, http.RequestAborted);
-        if (secret is null || !provider.Verify(request, secret, clock.GetUtcNow()))
+        var now = clock.GetUtcNow();
+        if ((secret is null || !provider.Verify(request, secret, now))
+            && (provider.SecretScope != WebhookSecretScope.Client
+                || provider.PlatformFallbackSecret(services.GetRequiredService<IConfiguration>()) is not { } fallback
+                || !provider.Verify(request, fallback, now)))
             return ApiProblems.Of(401, "The signature is missing, wrong or stale.");
 
         var classified = provider.Classify(request);

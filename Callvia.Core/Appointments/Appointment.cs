@@ -36,6 +36,8 @@ public class Appointment : ITenantOwned
     /// events arrive. Null for a booking known only from a cancellation (or as a reschedule's original) so far.
     /// </summary>
     public DateTimeOffset? BookedAt { get; set; }
+    /// <summary>Booked by the sandbox simulator (sandbox mode only): no one booked, nothing is billed.</summary>
+    public bool Simulated { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

@@ -15,7 +15,7 @@ namespace Callvia.Core.Appointments;
 /// link's <c>metadata.leadId</c>, then the attendee's phone, then email, all within the tenant; a booking
 /// that matches no lead is kept with no lead (shown to the client), never dropped.
 /// </summary>
-public sealed class CalcomBookingEvents(CallviaDbContext db, Webhooks.BatchLookups batch)
+public sealed class CalcomBookingEvents(CallviaDbContext db, Webhooks.BatchLookups batch, Microsoft.Extensions.Options.IOptions<Dialer.RetellOptions> retell)
 {
     /// <summary>
     /// For a batch of events: their bookings and the bookings rescheduled from them, and the leads they may match (by
@@ -68,6 +68,10 @@ public sealed class CalcomBookingEvents(CallviaDbContext db, Webhooks.BatchLooku
         if (db.Entry(appointment).State == EntityState.Added && start is null)
             throw new Webhooks.PoisonEventException("The booking has no startTime, and no earlier event told it.");
         Merge(appointment, payload);
+        // the simulator's bookings say so in their metadata; honoured in sandbox mode only (a lead can write any metadata into a link)
+        if (retell.Value.Simulated && payload.TryGetProperty("metadata", out var meta) && meta.ValueKind == JsonValueKind.Object
+            && Str(meta, "simulated") == "true")
+            appointment.Simulated = true;
 
         switch (trigger)
         {

@@ -41,7 +41,8 @@ public sealed class BillingSummary(CallviaDbContext db, TenantContext tenant, Ti
 
         var month = await db.UsageRecords.AsNoTracking().Where(u => u.OccurredAt >= range.From && u.OccurredAt < range.To)
             .GroupBy(_ => 1).Select(g => new { Calls = g.Count(), Seconds = g.Sum(u => (long)u.Seconds), Cost = g.Sum(u => u.Cost) }).SingleOrDefaultAsync(ct);
-        var unbilled = await db.UsageRecords.AsNoTracking().Where(u => u.InvoiceId == null)
+        // simulated minutes (the sandbox) are never invoiced
+        var unbilled = await db.UsageRecords.AsNoTracking().Where(u => u.InvoiceId == null && !u.Simulated)
             .GroupBy(_ => 1).Select(g => new { Calls = g.Count(), Cost = g.Sum(u => u.Cost) }).SingleOrDefaultAsync(ct);
         var usage = new UsagePeriod(period.FirstDay, period.LastDay, month?.Calls ?? 0, month?.Seconds ?? 0, month?.Cost ?? 0,
             unbilled?.Calls ?? 0, unbilled?.Cost ?? 0, UsageCost.ToCents(unbilled?.Cost ?? 0), client.RatePerMinute, client.Currency);

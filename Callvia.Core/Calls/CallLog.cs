@@ -25,6 +25,8 @@ public class CallLog : ITenantOwned
     public string? Summary { get; set; }
     public string? Sentiment { get; set; }
     public string? Outcome { get; set; }
+    /// <summary>A call the sandbox simulator played (its dialer attempt was simulated): no one was called, nothing is billed.</summary>
+    public bool Simulated { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 

@@ -118,7 +118,7 @@ public sealed class RetellCallEvents(CallviaDbContext db, Webhooks.BatchLookups 
             db.UsageRecords.Add(new UsageRecord
             {
                 CallLogId = log.Id, Seconds = seconds, RatePerMinute = rate,
-                Cost = Billing.UsageCost.Of(seconds, rate), OccurredAt = log.EndedAt.Value,
+                Cost = Billing.UsageCost.Of(seconds, rate), OccurredAt = log.EndedAt.Value, Simulated = log.Simulated,
             });
         }
     }

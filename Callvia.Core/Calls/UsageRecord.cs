@@ -14,5 +14,7 @@ public class UsageRecord : ITenantOwned
     public decimal Cost { get; set; }
     public DateTimeOffset OccurredAt { get; set; }
     public Guid? InvoiceId { get; set; }
+    /// <summary>The minutes of a simulated call (the sandbox): shown as such, never invoiced.</summary>
+    public bool Simulated { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 }

@@ -43,6 +43,8 @@ public class DialAttempt : ITenantOwned
     public DateTimeOffset? PlacedAt { get; set; }
     public DateTimeOffset? EndedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>Placed with the sandbox simulator (<see cref="RetellOptions.Simulated"/>): no one was called.</summary>
+    public bool Simulated { get; set; }
 
     public static readonly DialState[] Active = [DialState.Dialing, DialState.Placed, DialState.Unconfirmed];
 

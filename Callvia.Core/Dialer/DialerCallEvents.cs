@@ -35,6 +35,7 @@ public sealed class DialerCallEvents(CallviaDbContext db, Webhooks.BatchLookups 
         if (attempt is null || (lead is not null && attempt.LeadId != lead.Id)) return;
         var now = clock.GetUtcNow();
         attempt.ProviderCallId ??= log.ProviderCallId;
+        log.Simulated |= attempt.Simulated;
         if (attempt.State is DialState.Dialing or DialState.Unconfirmed)
             (attempt.State, attempt.PlacedAt, attempt.LeaseUntil) = (DialState.Placed, attempt.PlacedAt ?? log.StartedAt ?? now, now + options.Value.CallLease);
         else if (attempt.State == DialState.Placed && eventType == "call_started")

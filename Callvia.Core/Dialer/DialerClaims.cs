@@ -19,7 +19,7 @@ public sealed record PlannedCall(Guid AttemptId, Guid LeadId, PhoneCallRequest R
 /// decision: called now (an attempt, the lead's attempts counted), looked at again later (its window's opening, its
 /// next attempt), or left with the reason. Only active campaigns of an active client, its switch off and no backoff.
 /// </summary>
-public sealed class DialerClaims(CallviaDbContext db, TimeProvider clock, IOptions<DialerOptions> options)
+public sealed class DialerClaims(CallviaDbContext db, TimeProvider clock, IOptions<DialerOptions> options, IOptions<RetellOptions> retell)
 {
     /// <summary>Batches read per campaign in one claim, so that a claim stays short while a fresh import is sorted out.</summary>
     private const int MaxBatches = 10;
@@ -69,7 +69,7 @@ public sealed class DialerClaims(CallviaDbContext db, TimeProvider clock, IOptio
                             var attempt = new DialAttempt
                             {
                                 CampaignId = campaign.Id, LeadId = lead.Id, Number = lead.Attempts + 1, PhoneE164 = lead.PhoneE164,
-                                LeaseUntil = now + o.ReconcileWindow, CreatedAt = now,
+                                LeaseUntil = now + o.ReconcileWindow, CreatedAt = now, Simulated = retell.Value.Simulated,
                             };
                             db.DialAttempts.Add(attempt);
                             lead.Attempts++;
@@ -97,7 +97,7 @@ public sealed class DialerClaims(CallviaDbContext db, TimeProvider clock, IOptio
     }
 
     /// <summary>
-    /// What Retell is sent (contracts/retell.md): the campaign's from-number and agent, our ids as metadata, and the agent's
+    /// What Retell is sent (contracts/retell.md): the campaign's from-number and agent, our ids (and the client's slug, its webhooks' host) as metadata, and the agent's
     /// variables as strings — the lead's custom fields, then its first and last name, the client's name and the booking
     /// link naming the lead (these last win over a custom field of the same name).
     /// </summary>
@@ -105,7 +105,7 @@ public sealed class DialerClaims(CallviaDbContext db, TimeProvider clock, IOptio
     {
         var metadata = new Dictionary<string, string>
         {
-            ["client_id"] = client.Id.ToString(), ["campaign_id"] = campaign.Id.ToString(), ["lead_id"] = lead.Id.ToString(),
+            ["client_id"] = client.Id.ToString(), ["client_slug"] = client.Slug, ["campaign_id"] = campaign.Id.ToString(), ["lead_id"] = lead.Id.ToString(),
             ["attempt_id"] = attempt.Id.ToString(), ["attempt"] = attempt.Number.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         var variables = new Dictionary<string, string>(lead.CustomFields, StringComparer.Ordinal)

@@ -49,6 +49,6 @@ public sealed class DialerStatus(CallviaDbContext db, TimeProvider clock, IOptio
         if (campaign.FromNumber is null) return (false, "No from-number: set one to start calling.");
         if (!retell.Value.IsConfigured) return (false, "Retell is not configured on this platform: no calls are placed.");
         if (client.DialerBackoffUntil > now) return (true, "Calling; Retell's call limit was reached, so calls resume shortly.");
-        return (true, "Calling.");
+        return (true, retell.Value.Simulated ? "Calling in the sandbox: calls and bookings are simulated, no one is called." : "Calling.");
     }
 }

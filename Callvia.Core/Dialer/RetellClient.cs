@@ -14,7 +14,17 @@ public sealed class RetellOptions
     public string? ApiKey { get; set; }
     /// <summary>One create-phone-call's time limit (the official SDK gives this call 120 s).</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(120);
+    /// <summary>
+    /// The Retell at <see cref="BaseUrl"/> is the sandbox simulator (Callvia.Sandbox), not Retell: every call placed is marked
+    /// simulated, and the simulator's bookings (signed with <see cref="ApiKey"/>) are accepted and marked so too.
+    /// </summary>
+    public bool Simulated { get; set; }
     public bool IsConfigured => !string.IsNullOrWhiteSpace(ApiKey);
+
+    /// <summary>The simulator's key in sandbox mode, else null (configuration read directly: the API's webhook check has no options bound).</summary>
+    public static string? SandboxKey(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
+        bool.TryParse(configuration[$"{Section}:Simulated"], out var simulated) && simulated
+        && configuration[$"{Section}:ApiKey"] is { Length: > 0 } key ? key : null;
 }
 
 /// <summary>What the dialer sends: the numbers, the agent, our ids as metadata, the agent's variables (strings only).</summary>

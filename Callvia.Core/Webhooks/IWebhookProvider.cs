@@ -28,6 +28,13 @@ public interface IWebhookProvider
     /// <summary>The platform account's secret (platform scope only); null when not configured (every delivery is then refused).</summary>
     string? PlatformSecret(Microsoft.Extensions.Configuration.IConfiguration configuration) => null;
 
+    /// <summary>
+    /// Client scope: a platform secret that verifies a client's deliveries too (besides the client's own), or null. Retell: the
+    /// platform's account key, which signs the webhooks of the calls the dialer places; Cal.com: the sandbox simulator's key,
+    /// in sandbox mode only.
+    /// </summary>
+    string? PlatformFallbackSecret(Microsoft.Extensions.Configuration.IConfiguration configuration) => null;
+
     /// <summary>The signature over the raw body, checked before anything is parsed or stored.</summary>
     bool Verify(WebhookRequest request, string secret, DateTimeOffset now);
 

@@ -304,6 +304,71 @@ public sealed class DialerShould(JobsFixture fixture) : IAsyncLifetime
         Assert.NotNull(fixture.Jobs.Services.GetService<DialerLoop>());
     }
 
+    [Fact]
+    public async Task Play_calls_through_the_sandbox_simulator_as_signed_webhooks_and_mark_everything_simulated()
+    {
+        // the platform's API with the simulator's key as its Retell key, in sandbox mode; the simulator on loopback, sending
+        // its webhooks to that API (real time, short calls); a dialer whose Retell is the simulator
+        var key = "sim_" + Guid.NewGuid().ToString("N");
+        var sandboxMode = new Dictionary<string, string?> { ["Dialer:Retell:ApiKey"] = key, ["Dialer:Retell:Simulated"] = "true" };
+        await using var api = await fixture.StartAsync(Callvia.Api.Hosting.ApiApp.Build, sandboxMode);
+        await using var sandbox = await RunningApp.StartAsync(Callvia.Sandbox.SandboxApp.Build, new Dictionary<string, string?>
+        {
+            ["Sandbox:ApiKey"] = key, ["Sandbox:ApiUrl"] = api.BareUri.ToString(), ["Sandbox:RootDomain"] = CallviaFixture.RootDomain,
+            ["Sandbox:Ring"] = "00:00:00.100", ["Sandbox:CallLength"] = "00:00:00.400", ["Sandbox:FixedLength"] = "true", ["Sandbox:AnalysisDelay"] = "00:00:00.100",
+            // this run books every answered call; the mix itself is checked below
+            ["Sandbox:Mix:NoAnswer"] = "0", ["Sandbox:Mix:Busy"] = "0", ["Sandbox:Mix:Voicemail"] = "0", ["Sandbox:Mix:NotInterested"] = "0",
+            ["Sandbox:Mix:Callback"] = "0", ["Sandbox:Mix:Booked"] = "1",
+        });
+        var tenant = await TenantAsync(campaignLimit: 5);
+        var leads = new List<Guid>();
+        for (var i = 0; i < 3; i++) leads.Add(await LeadAsync(tenant, NewYork + (3100 + i), "America/New_York"));
+        var dialer = await DialerAsync(new Dictionary<string, string?>(sandboxMode) { ["Dialer:Retell:BaseUrl"] = sandbox.BareUri.ToString() });
+
+        Assert.Equal(3, await TickAsync(dialer));
+        Assert.Equal(3, await fixture.CountAsync($"SELECT count(*) FROM dial_attempts WHERE client_id = '{tenant.Id}' AND state = 'placed' AND simulated"));
+        // each call: call_started, call_ended, call_analyzed (Retell, signed) and a booking (Cal.com, signed): all accepted by the API
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var player = sandbox.Services.GetRequiredService<Callvia.Sandbox.Retell.CallPlayer>();
+        while (player.Playing > 0 || await fixture.CountAsync($"SELECT count(*) FROM events WHERE client_id = '{tenant.Id}' AND provider_event_key LIKE '%sim!_%' ESCAPE '!'") < 12)
+            await Task.Delay(100, timeout.Token);
+        Assert.Equal((3L, 12L, 0L), (player.Accepted, player.Sent, player.Failed));
+        await ProcessEventsAsync(tenant);
+
+        Assert.Equal(12, await fixture.CountAsync($"SELECT count(*) FROM events WHERE client_id = '{tenant.Id}' AND status = 'processed' AND provider_event_key LIKE '%sim!_%' ESCAPE '!'"));
+        Assert.Equal(3, await fixture.CountAsync($"SELECT count(*) FROM call_logs WHERE client_id = '{tenant.Id}' AND simulated AND outcome = 'appointment_set' AND duration_seconds > 0 AND transcript LIKE '[Simulated call%'"));
+        Assert.Equal(3, await fixture.CountAsync($"SELECT count(*) FROM usage_records WHERE client_id = '{tenant.Id}' AND simulated"));
+        Assert.Equal(3, await fixture.CountAsync($"SELECT count(*) FROM dial_attempts WHERE client_id = '{tenant.Id}' AND state = 'ended' AND simulated AND outcome = 'appointment_set'"));
+        foreach (var lead in leads)
+            Assert.Equal("booked|True", await fixture.TextAsync($"SELECT l.status || '|' || a.simulated::text FROM leads l JOIN appointments a ON a.lead_id = l.id WHERE l.id = '{lead}'") is { } s ? s.Replace("true", "True") : null);
+        // the dialer says it is the sandbox; the simulated minutes are not on the projected invoice
+        Assert.StartsWith("Calling in the sandbox", (await StatusAsync(tenant)).State);
+        Assert.Equal(0, await fixture.CountAsync($"SELECT count(*) FROM dial_attempts WHERE client_id = '{tenant.Id}' AND {DialAttempt.ActiveFilter}"));
+
+        // a delivery signed with another key is refused by the API, and a simulated-booking marker outside sandbox mode means nothing
+        var body = """{"event":"call_ended","call":{"call_id":"call_forged","metadata":{}}}"""u8.ToArray();
+        using var forged = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/retell") { Content = new ByteArrayContent(body) };
+        forged.Headers.TryAddWithoutValidation("x-retell-signature", Core.Webhooks.Providers.Retell.RetellSignature.Sign(body, "key_other_" + Guid.NewGuid(), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+        using var client = api.CreateClient(tenant.Slug);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await client.SendAsync(forged)).StatusCode);
+    }
+
+    [Fact]
+    public void Draw_the_simulators_outcomes_in_the_configured_mix_and_the_same_for_the_same_call()
+    {
+        var mix = new Callvia.Sandbox.OutcomeMix();
+        var counts = Enumerable.Range(0, 20_000).Select(i => Callvia.Sandbox.Retell.CallPlayer.Draw("call_sim_" + i, mix)).GroupBy(o => o).ToDictionary(g => g.Key, g => g.Count());
+        var expected = new Dictionary<Callvia.Sandbox.Retell.SimulatedOutcome, int>
+        {
+            [Callvia.Sandbox.Retell.SimulatedOutcome.NoAnswer] = mix.NoAnswer, [Callvia.Sandbox.Retell.SimulatedOutcome.Busy] = mix.Busy,
+            [Callvia.Sandbox.Retell.SimulatedOutcome.Voicemail] = mix.Voicemail, [Callvia.Sandbox.Retell.SimulatedOutcome.NotInterested] = mix.NotInterested,
+            [Callvia.Sandbox.Retell.SimulatedOutcome.Callback] = mix.Callback, [Callvia.Sandbox.Retell.SimulatedOutcome.Booked] = mix.Booked,
+        };
+        foreach (var (outcome, percent) in expected)
+            Assert.InRange(counts.GetValueOrDefault(outcome) / 200.0, percent - 1.5, percent + 1.5);
+        Assert.Equal(Callvia.Sandbox.Retell.CallPlayer.Draw("call_sim_x", mix), Callvia.Sandbox.Retell.CallPlayer.Draw("call_sim_x", mix));
+    }
+
     // ---- helpers
 
     /// <summary>
@@ -387,6 +452,17 @@ public sealed class DialerShould(JobsFixture fixture) : IAsyncLifetime
             """);
 
     private Task<string?> AttemptAsync(string id, string what) => fixture.TextAsync($"SELECT {what} FROM dial_attempts WHERE id = '{id}'");
+
+    /// <summary>The tenant's stored webhook events of the simulator, applied in the order received by the dialer host's processor (its settings: sandbox mode).</summary>
+    private async Task ProcessEventsAsync(TestTenant tenant)
+    {
+        await using var scope = _dialers[^1].Services.CreateAsyncScope();
+        var info = await scope.ServiceProvider.GetRequiredService<Core.Tenancy.TenantStore>().FindByIdAsync(tenant.Id);
+        scope.ServiceProvider.GetRequiredService<Core.Tenancy.TenantContext>().SetTenant(info!);
+        var ids = await fixture.TextAsync($"SELECT string_agg(id::text, ',' ORDER BY received_at, id) FROM events WHERE client_id = '{tenant.Id}' AND status = 'received' AND provider_event_key LIKE '%sim!_%' ESCAPE '!'");
+        foreach (var id in ids!.Split(','))
+            await scope.ServiceProvider.GetRequiredService<WebhookEventProcessor>().ProcessAsync(Guid.Parse(id), default);
+    }
 
     /// <summary>A Retell webhook for a call, stored and applied as the jobs service does.</summary>
     private async Task WebhookAsync(TestTenant tenant, string type, string callId, string? reason, Guid? lead = null, Guid? attempt = null,

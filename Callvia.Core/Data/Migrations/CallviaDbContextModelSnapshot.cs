@@ -109,6 +109,10 @@ namespace Callvia.Core.Data.Migrations
                         .HasColumnType("character varying(128)")
                         .HasColumnName("rescheduled_from_uid");
 
+                    b.Property<bool>("Simulated")
+                        .HasColumnType("boolean")
+                        .HasColumnName("simulated");
+
                     b.Property<DateTimeOffset>("StartsAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("starts_at");
@@ -448,6 +452,10 @@ namespace Callvia.Core.Data.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("sentiment");
 
+                    b.Property<bool>("Simulated")
+                        .HasColumnType("boolean")
+                        .HasColumnName("simulated");
+
                     b.Property<DateTimeOffset?>("StartedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("started_at");
@@ -545,6 +553,10 @@ namespace Callvia.Core.Data.Migrations
                     b.Property<int>("Seconds")
                         .HasColumnType("integer")
                         .HasColumnName("seconds");
+
+                    b.Property<bool>("Simulated")
+                        .HasColumnType("boolean")
+                        .HasColumnName("simulated");
 
                     b.HasKey("Id")
                         .HasName("pk_usage_records");
@@ -742,6 +754,10 @@ namespace Callvia.Core.Data.Migrations
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)")
                         .HasColumnName("provider_call_id");
+
+                    b.Property<bool>("Simulated")
+                        .HasColumnType("boolean")
+                        .HasColumnName("simulated");
 
                     b.Property<string>("State")
                         .IsRequired()

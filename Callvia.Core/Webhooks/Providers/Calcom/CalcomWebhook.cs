@@ -16,6 +16,10 @@ public sealed class CalcomWebhook : IWebhookProvider
     public string Name => "calcom";
     public WebhookSecretScope SecretScope => WebhookSecretScope.Client;
 
+    /// <summary>The sandbox simulator's key (<c>Dialer:Retell:ApiKey</c> while <c>Dialer:Retell:Simulated</c>): it books some leads of its calls.</summary>
+    public string? PlatformFallbackSecret(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
+        Dialer.RetellOptions.SandboxKey(configuration);
+
     public bool Verify(WebhookRequest request, string secret, DateTimeOffset now) =>
         CalcomSignature.Verify(request.Body, request.Header(CalcomSignature.Header), secret);
 

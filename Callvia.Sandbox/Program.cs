@@ -1,0 +1,1 @@
+Callvia.Sandbox.SandboxApp.Build(args).Run();
