@@ -47,10 +47,37 @@ var api = Service<Projects.Callvia_Api>("api")
 
 var jobs = Service<Projects.Callvia_Jobs>("jobs");
 
-Service<Projects.Callvia_Portal>("portal")
+var portal = Service<Projects.Callvia_Portal>("portal")
     .WithReference(api)  // the webhook addresses shown in a client's settings
     .WithReference(jobs) // the agency console's link to the jobs dashboard
     .WithExternalHttpEndpoints();
+
+// Retell: the platform's account when a key is given (always in a deployment: azd asks for it); otherwise, in a local run,
+// the sandbox simulator takes its place — the dialer calls it, it plays each call back through the API's signed webhooks,
+// and everything it does is marked simulated (docs/dialer.md). Never silently nothing.
+IResourceBuilder<ParameterResource> retellKey;
+if (builder.ExecutionContext.IsPublishMode || builder.Configuration["Parameters:retell-api-key"] is { Length: > 0 })
+{
+    retellKey = builder.AddParameter("retell-api-key", secret: true);
+}
+else
+{
+    var key = "sim_" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+    retellKey = builder.AddParameter("sandbox-key", () => key, secret: true);
+    var sandbox = builder.AddProject<Projects.Callvia_Sandbox>("sandbox", launchProfileName: null)
+        .WithHttpEndpoint(port: builder.Configuration.GetValue<int?>("Callvia:Ports:sandbox"))
+        .WithEnvironment("Sandbox__ApiKey", retellKey)
+        .WithEnvironment("Sandbox__ApiUrl", api.GetEndpoint("http"))
+        .WithEnvironment("Sandbox__RootDomain", rootDomain)
+        .WithHttpHealthCheck("/health")
+        .WaitFor(api);
+    foreach (var service in new[] { api, jobs, portal })
+        service.WithEnvironment("Dialer__Retell__Simulated", "true");
+    jobs.WithEnvironment("Dialer__Retell__BaseUrl", sandbox.GetEndpoint("http"));
+}
+// the API verifies Retell's webhooks with it, the jobs service places calls with it, the portal shows whether calls are placed
+foreach (var service in new[] { api, jobs, portal })
+    service.WithEnvironment("Dialer__Retell__ApiKey", retellKey);
 
 builder.Build().Run();
 

@@ -14,6 +14,7 @@ REDIS_PORT=${CALLVIA_REDIS_PORT:-56379}
 API_PORT=${CALLVIA_API_PORT:-5080}
 PORTAL_PORT=${CALLVIA_PORTAL_PORT:-5081}
 JOBS_PORT=${CALLVIA_JOBS_PORT:-5082}
+SANDBOX_PORT=${CALLVIA_SANDBOX_PORT:-5083}
 DASHBOARD_PORT=${CALLVIA_DASHBOARD_PORT:-18888}
 OTLP_PORT=${CALLVIA_OTLP_PORT:-18889}
 
@@ -65,14 +66,22 @@ echo "==> starting through the AppHost (log in $DATA/logs/apphost.log)"
   "Parameters__auth-token-key=$TOKEN_KEY" "Parameters__demo-password=$DEMO_PASSWORD" \
   "Parameters__partner-secret=$PARTNER_SECRET" "Parameters__root-domain=localhost" \
   Callvia__DataDirectory="$DATA/apphost" Callvia__PostgresPort="$PG_PORT" Callvia__RedisPort="$REDIS_PORT" \
-  Callvia__Ports__api="$API_PORT" Callvia__Ports__portal="$PORTAL_PORT" Callvia__Ports__jobs="$JOBS_PORT" \
+  Callvia__Ports__api="$API_PORT" Callvia__Ports__portal="$PORTAL_PORT" Callvia__Ports__jobs="$JOBS_PORT" Callvia__Ports__sandbox="$SANDBOX_PORT" \
+  ${CALLVIA_RETELL_API_KEY:+"Parameters__retell-api-key=$CALLVIA_RETELL_API_KEY"} \
   ASPNETCORE_URLS="http://localhost:$DASHBOARD_PORT" ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL="http://localhost:$OTLP_PORT" \
   ASPIRE_ALLOW_UNSECURED_TRANSPORT=true DOTNET_NOLOGO=1 \
   dotnet bin/Release/net10.0/Callvia.AppHost.dll >"$DATA/logs/apphost.log" 2>&1) &
 apphost_pid=$!
 
 # ready when every service answers its health check (PostgreSQL, Redis, migrations done before they start)
-for port in "$API_PORT" "$JOBS_PORT" "$PORTAL_PORT"; do
+# (and the sandbox simulator, Retell's stand-in, unless a Retell key was given: CALLVIA_RETELL_API_KEY)
+ports="$API_PORT $JOBS_PORT $PORTAL_PORT"
+calls="Retell (the key in CALLVIA_RETELL_API_KEY)"
+if [ -z "${CALLVIA_RETELL_API_KEY:-}" ]; then
+  ports="$ports $SANDBOX_PORT"
+  calls="sandbox simulator on http://localhost:$SANDBOX_PORT: the dialer's calls and their bookings are simulated, and marked so"
+fi
+for port in $ports; do
   for i in $(seq 1 600); do
     kill -0 "$apphost_pid" 2>/dev/null || { echo "the AppHost exited; see $DATA/logs/apphost.log" >&2; tail -20 "$DATA/logs/apphost.log" >&2; exit 1; }
     [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/health")" = 200 ] && break
@@ -91,6 +100,7 @@ Callvia is running through the Aspire AppHost. Ctrl-C stops it.
   API        http://acme.localhost:$API_PORT/graphql  (token: POST http://acme.localhost:$API_PORT/connect/token)
   Jobs       http://admin.localhost:$JOBS_PORT/hangfire  (agency admins, after signing in on the admin portal)
   Dashboard  ${dashboard:-http://localhost:$DASHBOARD_PORT}   (Aspire: resources, logs, traces, metrics)
+  Calls      $calls
 
 Demo sign-ins (local only), password for all: $DEMO_PASSWORD
   owner@acme.test      on http://acme.localhost:$PORTAL_PORT    (client admin)

@@ -63,7 +63,7 @@ RUNCMD=$DATA/runcmd; mkdir -p "$RUNCMD"
 # job control on: the job gets a process group of its own, as a terminal's foreground job has, and does not start
 # with SIGINT ignored (what a script's background job would, so that Ctrl-C could not be tested at all)
 set -m
-bash -c 'CALLVIA_DATA="$1" CALLVIA_PG_PORT='$RUNCMD_PG_PORT' CALLVIA_REDIS_PORT='$RUNCMD_REDIS_PORT' CALLVIA_API_PORT=5195 CALLVIA_PORTAL_PORT=5196 CALLVIA_JOBS_PORT=5197 CALLVIA_DASHBOARD_PORT=5198 CALLVIA_OTLP_PORT=5199 \
+bash -c 'CALLVIA_DATA="$1" CALLVIA_PG_PORT='$RUNCMD_PG_PORT' CALLVIA_REDIS_PORT='$RUNCMD_REDIS_PORT' CALLVIA_API_PORT=5195 CALLVIA_PORTAL_PORT=5196 CALLVIA_JOBS_PORT=5197 CALLVIA_SANDBOX_PORT=5194 CALLVIA_DASHBOARD_PORT=5198 CALLVIA_OTLP_PORT=5199 \
   bash "$2/scripts/run.sh" 2>&1 | tee "$1/out.log" >/dev/null' _ "$RUNCMD" "$ROOT" </dev/null &
 runpid=$!
 set +m

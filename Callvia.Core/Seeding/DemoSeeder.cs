@@ -93,7 +93,11 @@ public sealed class DemoSeeder(AgencyAccess agency, TimeProvider clock, ILogger<
     {
         var now = clock.GetUtcNow();
         var statuses = new[] { CampaignStatus.Active, CampaignStatus.Paused, CampaignStatus.Draft };
-        var campaigns = demo.Campaigns.Select((name, i) => new Campaign { ClientId = client.Id, Name = name, Status = statuses[i] }).ToList();
+        // ready to call: a from-number and an agent (the sandbox simulator plays the calls in a local run without a Retell key)
+        var campaigns = demo.Campaigns.Select((name, i) => new Campaign
+        {
+            ClientId = client.Id, Name = name, Status = statuses[i], FromNumber = $"{demo.PhonePrefix}0100", RetellAgentId = $"agent_demo_{demo.Slug}",
+        }).ToList();
         db.Campaigns.AddRange(campaigns);
 
         string[] first = ["Ava", "Liam", "Mia", "Noah", "Zoe", "Omar", "Ivy", "Leo", "Ada", "Kai", "Eva", "Max"];
@@ -107,6 +111,7 @@ public sealed class DemoSeeder(AgencyAccess agency, TimeProvider clock, ILogger<
             PhoneE164 = $"{demo.PhonePrefix}{1000 + i:D4}", PhoneRaw = $"{demo.PhonePrefix}{1000 + i:D4}",
             Email = $"{f.ToLowerInvariant()}.{last[i].ToLowerInvariant()}@example.com", TimeZone = demo.TimeZone,
             Status = leadStatuses[i % leadStatuses.Length],
+            ConsentAt = now.AddDays(-30 - i), ConsentSource = "web form (demo)",
         }).ToList();
         db.Leads.AddRange(leads);
 

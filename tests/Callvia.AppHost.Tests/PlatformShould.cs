@@ -36,7 +36,7 @@ public sealed class PlatformShould
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
             await app.StartAsync(timeout.Token);
             var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
-            foreach (var service in new[] { "api", "jobs", "portal" })
+            foreach (var service in new[] { "api", "jobs", "portal", "sandbox" })
                 await notifications.WaitForResourceHealthyAsync(service, timeout.Token);
 
             using var api = app.CreateHttpClient("api");
@@ -53,7 +53,7 @@ public sealed class PlatformShould
             Assert.Equal(HttpStatusCode.OK, tokenResponse.StatusCode);
             var token = (await tokenResponse.Content.ReadFromJsonAsync<JsonElement>(timeout.Token)).GetProperty("access_token").GetString();
 
-            using var query = new HttpRequestMessage(HttpMethod.Post, "/graphql") { Content = JsonContent.Create(new { query = "{ client { name } campaigns { nodes { name } } }" }) };
+            using var query = new HttpRequestMessage(HttpMethod.Post, "/graphql") { Content = JsonContent.Create(new { query = "{ client { name } campaigns { nodes { name status dialer { state } } } }" }) };
             query.Headers.Host = host;
             query.Headers.Authorization = new("Bearer", token);
             using var answer = await api.SendAsync(query, timeout.Token);
@@ -62,6 +62,12 @@ public sealed class PlatformShould
             Assert.Contains("Acme Dental", body);
             Assert.Contains("Spring reactivation", body);
             Assert.DoesNotContain("Globex", body);
+            // no Retell key given: the sandbox simulator is the dialer's Retell, and the active campaign says its calls are simulated
+            var active = JsonDocument.Parse(body).RootElement.GetProperty("data").GetProperty("campaigns").GetProperty("nodes").EnumerateArray()
+                .Single(c => c.GetProperty("status").GetString() == "ACTIVE");
+            Assert.StartsWith("Calling in the sandbox", active.GetProperty("dialer").GetProperty("state").GetString());
+            using var sandbox = app.CreateHttpClient("sandbox");
+            Assert.Contains("Retell (sandbox)", await sandbox.GetStringAsync("/", timeout.Token));
 
             // the portal and the jobs dashboard answer on their hosts too
             using var portal = app.CreateHttpClient("portal");
