@@ -8,7 +8,7 @@ using Npgsql;
 namespace Callvia.Jobs.Webhooks;
 
 /// <summary>
-/// Claims new webhook events as they arrive (polling every 250 ms) and enqueues their processing, each with
+/// Claims new webhook events as they arrive (polling every 100 ms when idle) and enqueues their processing, each with
 /// its tenant. The API only stores events, so a burst of webhooks costs it one insert each.
 /// </summary>
 public sealed class WebhookEventDispatcher(NpgsqlDataSource dataSource, IBackgroundJobClient jobs, TimeProvider clock,
@@ -37,7 +37,7 @@ public sealed class WebhookEventDispatcher(NpgsqlDataSource dataSource, IBackgro
             }
             if (claimed == 0)
             {
-                try { await Task.Delay(TimeSpan.FromMilliseconds(250), clock, stoppingToken); }
+                try { await Task.Delay(TimeSpan.FromMilliseconds(100), clock, stoppingToken); }
                 catch (OperationCanceledException) { }
             }
         }

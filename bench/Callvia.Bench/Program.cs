@@ -10,6 +10,9 @@ return args.FirstOrDefault() switch
     "kpis-seed" => await KpiSeed.RunAsync(args[1..]),
     "kpis" => await KpiBenchmark.RunAsync(args[1..]),
     "portal" => await PortalBenchmark.RunAsync(args[1..]),
+    "dialer-seed" => await DialerBenchmark.SeedAsync(args[1..]),
+    "dialer" => await DialerBenchmark.RunAsync(args[1..]),
+    "dialer-query" => await DialerBenchmark.QueryAsync(args[1..]),
     _ => Usage(),
 };
 
