@@ -235,10 +235,15 @@ public sealed class CampaignsAndLeadsShould(PortalFixture fixture)
         await ShotAsync(page, "lead");
         // consent, and the dialer's word on the lead
         Assert.Equal("None recorded", await page.InnerTextAsync("[data-testid=consent]"));
+        Assert.Equal(0, await page.Locator("[data-testid=simulated]").CountAsync()); // a real call is not marked
         await fixture.ExecuteAsync($"UPDATE leads SET consent_at = '2026-11-30T19:05:00Z', consent_source = 'web form', dial_at = NULL, dialer_note = 'All 3 attempts used.' WHERE client_id = '{tenant.Id}' AND first_name = 'Lee'");
+        // a call the sandbox simulator played says so on the lead's history
+        await fixture.ExecuteAsync($"UPDATE call_logs SET simulated = true WHERE lead_id = (SELECT id FROM leads WHERE client_id = '{tenant.Id}' AND first_name = 'Lee')");
         await page.ReloadAsync();
         Assert.EndsWith("· web form", await page.InnerTextAsync("[data-testid=consent]"));
         Assert.Equal("All 3 attempts used.", await page.InnerTextAsync("[data-testid=dialer]"));
+        Assert.Equal("Simulated", await page.InnerTextAsync("[data-testid=timeline] li[data-kind=call] [data-testid=simulated]"));
+        Assert.Equal(1, await page.Locator("[data-testid=simulated]").CountAsync());
 
         // a bad email is refused next to its field, and nothing changes
         await page.ClickAsync("[data-testid=edit] summary");
