@@ -21,10 +21,13 @@ public sealed class RetellOptions
     public bool Simulated { get; set; }
     public bool IsConfigured => !string.IsNullOrWhiteSpace(ApiKey);
 
-    /// <summary>The simulator's key in sandbox mode, else null (configuration read directly: the API's webhook check has no options bound).</summary>
+    /// <summary>The platform's Retell key, or null (configuration read directly: the API's webhook check has no options bound).</summary>
+    public static string? PlatformKey(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
+        configuration[$"{Section}:ApiKey"] is { Length: > 0 } key ? key : null;
+
+    /// <summary>The simulator's key in sandbox mode, else null.</summary>
     public static string? SandboxKey(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
-        bool.TryParse(configuration[$"{Section}:Simulated"], out var simulated) && simulated
-        && configuration[$"{Section}:ApiKey"] is { Length: > 0 } key ? key : null;
+        bool.TryParse(configuration[$"{Section}:Simulated"], out var simulated) && simulated ? PlatformKey(configuration) : null;
 }
 
 /// <summary>What the dialer sends: the numbers, the agent, our ids as metadata, the agent's variables (strings only).</summary>

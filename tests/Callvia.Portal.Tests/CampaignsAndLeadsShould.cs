@@ -244,6 +244,7 @@ public sealed class CampaignsAndLeadsShould(PortalFixture fixture)
         Assert.Equal("All 3 attempts used.", await page.InnerTextAsync("[data-testid=dialer]"));
         Assert.Equal("Simulated", await page.InnerTextAsync("[data-testid=timeline] li[data-kind=call] [data-testid=simulated]"));
         Assert.Equal(1, await page.Locator("[data-testid=simulated]").CountAsync());
+        await ShotAsync(page, "lead-simulated");
 
         // a bad email is refused next to its field, and nothing changes
         await page.ClickAsync("[data-testid=edit] summary");

@@ -18,7 +18,7 @@ public sealed class RetellWebhook : IWebhookProvider
 
     /// <summary>The platform's Retell key (<c>Dialer:Retell:ApiKey</c>): Retell signs the webhooks of the calls the dialer places from the platform's account with it.</summary>
     public string? PlatformFallbackSecret(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
-        configuration[$"{Dialer.RetellOptions.Section}:ApiKey"] is { Length: > 0 } key ? key : null;
+        Dialer.RetellOptions.PlatformKey(configuration);
 
     public bool Verify(WebhookRequest request, string secret, DateTimeOffset now) =>
         RetellSignature.Verify(request.Body, request.Header(RetellSignature.Header), secret, now);
