@@ -61,10 +61,12 @@ public sealed class RetellClientShould : IAsyncLifetime
     [Fact]
     public async Task Report_a_lost_answer_when_retell_took_the_call_but_did_not_answer_in_time()
     {
-        _retell.DelayNext(TimeSpan.FromSeconds(3));
-        var lost = await Client(timeout: TimeSpan.FromMilliseconds(500)).CreatePhoneCallAsync(Call(), default);
+        // a first call warms both ends (a cold start on a busy machine must not eat the timeout before the request is out)
+        Assert.Equal(PlaceCallOutcome.Placed, (await Client().CreatePhoneCallAsync(Call(), default)).Outcome);
+        _retell.DelayNext(TimeSpan.FromSeconds(30));
+        var lost = await Client(timeout: TimeSpan.FromSeconds(1)).CreatePhoneCallAsync(Call(), default);
         Assert.Equal(PlaceCallOutcome.AnswerLost, lost.Outcome);
-        Assert.Single(_retell.Received); // it reached Retell: the call may exist, so it must not be placed again blindly
+        Assert.Equal(2, _retell.Received.Count); // it reached Retell: the call may exist, so it must not be placed again blindly
     }
 
     [Fact]

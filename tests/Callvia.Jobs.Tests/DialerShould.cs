@@ -258,7 +258,8 @@ public sealed class DialerShould(JobsFixture fixture) : IAsyncLifetime
         Assert.Equal($"0|{Wednesday.AddHours(1):O}|Before the calling window opens in the lead's time zone.", await LeadStateAsync(early));
 
         // a wider window and more attempts: both leads are due again at once, the unreachable number is not
-        var (_, issues) = await fixture.InTenantAsync(tenant, sp => sp.GetRequiredService<Core.Campaigns.CampaignEditor>().UpdateAsync(tenant.CampaignIds[0],
+        // (the change is made at the dialer's clock: "at once" is its now)
+        var (_, issues) = await InDialerAsync(tenant, sp => sp.GetRequiredService<Core.Campaigns.CampaignEditor>().UpdateAsync(tenant.CampaignIds[0],
             new Core.Campaigns.CampaignInput(null, null, new TimeOnly(8, 0), null, null, 5, null, null, null), default));
         Assert.Empty(issues);
         Assert.Equal(2, await TickAsync(dialer));
@@ -267,7 +268,7 @@ public sealed class DialerShould(JobsFixture fixture) : IAsyncLifetime
 
         // a name change is no dialer setting: nothing is woken
         await fixture.ExecuteAsync($"UPDATE leads SET unreachable_at = NULL, dialer_note = 'set aside' WHERE id = '{unreachable}'");
-        await fixture.InTenantAsync(tenant, sp => sp.GetRequiredService<Core.Campaigns.CampaignEditor>().UpdateAsync(tenant.CampaignIds[0],
+        await InDialerAsync(tenant, sp => sp.GetRequiredService<Core.Campaigns.CampaignEditor>().UpdateAsync(tenant.CampaignIds[0],
             new Core.Campaigns.CampaignInput("Renamed", null, null, null, null, null, null, null, null), default));
         Assert.Equal("1||set aside", await LeadStateAsync(unreachable));
     }
@@ -394,16 +395,22 @@ public sealed class DialerShould(JobsFixture fixture) : IAsyncLifetime
         return host.Services.GetRequiredService<DialerLoop>();
     }
 
-    /// <summary>The first campaign's dialer state, read with the dialer's clock.</summary>
-    private async Task<CampaignDialerStatus> StatusAsync(TestTenant tenant)
+    /// <summary>Runs <paramref name="work"/> in a fresh scope of the last dialer host (its clock and settings) with the tenant set, as a request would.</summary>
+    private async Task<T> InDialerAsync<T>(TestTenant tenant, Func<IServiceProvider, Task<T>> work)
     {
         await using var scope = _dialers[^1].Services.CreateAsyncScope();
         var info = await scope.ServiceProvider.GetRequiredService<Core.Tenancy.TenantStore>().FindByIdAsync(tenant.Id);
         scope.ServiceProvider.GetRequiredService<Core.Tenancy.TenantContext>().SetTenant(info!);
-        var db = scope.ServiceProvider.GetRequiredService<Core.Data.CallviaDbContext>();
-        var campaign = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.Campaigns, c => c.Id == tenant.CampaignIds[0]);
-        return await scope.ServiceProvider.GetRequiredService<DialerStatus>().ForCampaignAsync(campaign, default);
+        return await work(scope.ServiceProvider);
     }
+
+    /// <summary>The first campaign's dialer state, read with the dialer's clock.</summary>
+    private Task<CampaignDialerStatus> StatusAsync(TestTenant tenant) => InDialerAsync(tenant, async sp =>
+    {
+        var db = sp.GetRequiredService<Core.Data.CallviaDbContext>();
+        var campaign = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.Campaigns, c => c.Id == tenant.CampaignIds[0]);
+        return await sp.GetRequiredService<DialerStatus>().ForCampaignAsync(campaign, default);
+    });
 
     private Task<DialerLoop> DialerAsync(Dictionary<string, string?>? extra = null) => HostAsync(extra, _clock);
 
@@ -454,15 +461,13 @@ public sealed class DialerShould(JobsFixture fixture) : IAsyncLifetime
     private Task<string?> AttemptAsync(string id, string what) => fixture.TextAsync($"SELECT {what} FROM dial_attempts WHERE id = '{id}'");
 
     /// <summary>The tenant's stored webhook events of the simulator, applied in the order received by the dialer host's processor (its settings: sandbox mode).</summary>
-    private async Task ProcessEventsAsync(TestTenant tenant)
+    private Task ProcessEventsAsync(TestTenant tenant) => InDialerAsync(tenant, async sp =>
     {
-        await using var scope = _dialers[^1].Services.CreateAsyncScope();
-        var info = await scope.ServiceProvider.GetRequiredService<Core.Tenancy.TenantStore>().FindByIdAsync(tenant.Id);
-        scope.ServiceProvider.GetRequiredService<Core.Tenancy.TenantContext>().SetTenant(info!);
         var ids = await fixture.TextAsync($"SELECT string_agg(id::text, ',' ORDER BY received_at, id) FROM events WHERE client_id = '{tenant.Id}' AND status = 'received' AND provider_event_key LIKE '%sim!_%' ESCAPE '!'");
         foreach (var id in ids!.Split(','))
-            await scope.ServiceProvider.GetRequiredService<WebhookEventProcessor>().ProcessAsync(Guid.Parse(id), default);
-    }
+            await sp.GetRequiredService<WebhookEventProcessor>().ProcessAsync(Guid.Parse(id), default);
+        return true;
+    });
 
     /// <summary>A Retell webhook for a call, stored and applied as the jobs service does.</summary>
     private async Task WebhookAsync(TestTenant tenant, string type, string callId, string? reason, Guid? lead = null, Guid? attempt = null,

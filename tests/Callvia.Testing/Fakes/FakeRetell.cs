@@ -33,7 +33,11 @@ public sealed class FakeRetell : FakeProviderServer
     protected override void Map(WebApplication app) => app.MapPost("/v2/create-phone-call", async (HttpContext http) =>
     {
         var (body, forced) = await ReceiveAsync(http, raw => Check(http, raw));
-        if (_delays.TryDequeue(out var delay)) await Task.Delay(delay);
+        if (_delays.TryDequeue(out var delay))
+        {
+            try { await Task.Delay(delay, http.RequestAborted); }
+            catch (OperationCanceledException) { return Results.Empty; } // the caller gave up waiting
+        }
         if (forced is not null)
         {
             if (forced is IStatusCodeHttpResult { StatusCode: 429 }) http.Response.Headers.RetryAfter = "7";
