@@ -19,6 +19,7 @@ DASHBOARD_PORT=${CALLVIA_DASHBOARD_PORT:-18888}
 OTLP_PORT=${CALLVIA_OTLP_PORT:-18889}
 
 install_prereqs
+reserve_ports "$PG_PORT" "$REDIS_PORT"
 mkdir -p "$DATA/logs"
 
 # Local secrets, made once per machine and kept out of git (.data is ignored).

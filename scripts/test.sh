@@ -33,6 +33,8 @@ trap cleanup EXIT
 
 set -e
 install_prereqs --browser
+# the tests' own ports, the run-command check's and the AppHost test's (tests/Callvia.AppHost.Tests): never a client's local port
+reserve_ports "$PG_PORT" "$REDIS_PORT" "$RUNCMD_PG_PORT" "$RUNCMD_REDIS_PORT" 55472 56419
 echo "==> npm packages of the conformance tests"
 npm ci --prefix "$ROOT/tests/conformance" --no-audit --no-fund --loglevel=error >/dev/null
 echo "==> npm packages of the portal's browser checks (axe-core, Lighthouse)"

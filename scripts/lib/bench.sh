@@ -8,6 +8,7 @@ bench_infra() {
   DATA=$ROOT/.data/$1; PG_PORT=$2; REDIS_PORT=$3
   trap bench_cleanup EXIT
   install_prereqs
+  reserve_ports "$PG_PORT" "$REDIS_PORT"
   rm -rf "$DATA"; mkdir -p "$DATA/run"
   local super owner app
   super=$(random_secret); owner=$(random_secret); app=$(random_secret)

@@ -114,6 +114,16 @@ start_redis() {
 stop_redis() { redis-cli -p "$1" shutdown nosave >/dev/null 2>&1 || true; }
 
 # random_secret [bytes]: hex, safe inside connection strings and SQL literals
+# reserve_ports PORT...: takes fixed ports out of the kernel's ephemeral range (32768-60999 here), where our PostgreSQL and
+# Redis ports sit: without it a busy test run's outgoing connection may hold, say, 55472 as its local port just when the
+# AppHost test binds it ("Address already in use", measured once in CI). Only where /proc allows it (root); else a no-op.
+reserve_ports() {
+  local file=/proc/sys/net/ipv4/ip_local_reserved_ports current
+  [ -w "$file" ] || return 0
+  current=$(cat "$file")
+  printf '%s\n' "$(printf '%s\n' ${current//,/ } "$@" | grep -v '^$' | sort -un | paste -sd, -)" >"$file" 2>/dev/null || true
+}
+
 random_secret() { openssl rand -hex "${1:-24}"; }
 
 # wait_http URL SECONDS: waits for a 200.
