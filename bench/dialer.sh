@@ -16,7 +16,10 @@ source "$ROOT/scripts/lib/bench.sh"
 
 API_PORT=5595; JOBS_PORT=5596; SANDBOX_PORT=5597
 LIMIT=${BENCH_LIMIT:-200}; CALL=${BENCH_CALL_SECONDS:-2}
+# BENCH_PROFILE=1: the database's statements ranked by time spent (pg_stat_statements) after the run
+[ "${BENCH_PROFILE:-}" = 1 ] && export CALLVIA_PG_EXTRA_OPTS="-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all"
 bench_infra bench-dialer 55592 56539
+[ "${BENCH_PROFILE:-}" = 1 ] && psql_super "$DATA" "$PG_PORT" -d callviadb -c "CREATE EXTENSION pg_stat_statements"
 build_services
 dotnet build "$ROOT/Callvia.Sandbox/Callvia.Sandbox.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
 dotnet build "$ROOT/bench/Callvia.Bench/Callvia.Bench.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
@@ -44,6 +47,13 @@ dotnet "$BENCH" dialer --super "$SUPER_CONN" --tenant acme --limit "$LIMIT" --ca
   --seconds "${BENCH_SECONDS:-60}" --warmup "${BENCH_WARMUP:-20}" \
   --pids "jobs=$(cat "$DATA/run/Jobs.pid"),api=$(cat "$DATA/run/Api.pid"),sandbox=$(cat "$DATA/run/Sandbox.pid")" || status=1
 
+if [ "${BENCH_PROFILE:-}" = 1 ]; then
+  echo "==> the database's time by statement (pg_stat_statements, the whole run)"
+  psql_super "$DATA" "$PG_PORT" -d callviadb -F ' | ' -c "
+    SELECT round(total_exec_time)::int AS ms, calls, round((total_exec_time / greatest(calls, 1))::numeric, 3) AS ms_per_call,
+           rows, left(regexp_replace(query, '\s+', ' ', 'g'), 160)
+    FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25"
+fi
 # the statement alone, without the dialer's own claims beside it
 kill "$(cat "$DATA/run/Jobs.pid")"; rm -f "$DATA/run/Jobs.pid"; sleep 2
 dotnet "$BENCH" dialer-query --super "$SUPER_CONN" --app "$ConnectionStrings__callviadb" --tenant acme \

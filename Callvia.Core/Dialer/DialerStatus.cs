@@ -20,7 +20,8 @@ public sealed class DialerStatus(CallviaDbContext db, TimeProvider clock, IOptio
     public async Task<CampaignDialerStatus> ForCampaignAsync(Campaign campaign, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var inProgress = await db.DialAttempts.CountAsync(a => a.CampaignId == campaign.Id && DialAttempt.Active.Contains(a.State) && a.LeaseUntil > now, ct);
+        // the calls holding a slot, as the dialer counts them (a call whose end is reported is over)
+        var inProgress = (await DialerClaims.SlotsHeldAsync(db, campaign.ClientId, now, ct)).GetValueOrDefault(campaign.Id);
         // waiting for the window: moved past its next attempt (or, for a lead never called, past "at once")
         var waiting = await db.Leads.Where(l => l.CampaignId == campaign.Id && l.DialAt != null)
             .GroupBy(_ => 1)

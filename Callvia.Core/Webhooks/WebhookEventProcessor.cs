@@ -21,6 +21,9 @@ public sealed class WebhookEventProcessor(CallviaDbContext db, IServiceProvider 
     /// <summary>Attempts before an event that keeps failing is marked failed (its job and the sweep stop retrying it).</summary>
     public const int MaxAttempts = 5;
 
+    /// <summary>The most events one batch applies (its own and the client's others waiting, <see cref="ProcessBatchAsync"/>).</summary>
+    public const int MaxBatch = 1000;
+
     /// <summary>The key space of the per-client advisory lock that serializes a client's batches (any 32-bit constant of ours).</summary>
     private const int BatchLockSpace = 0x0CA11E5;
 
@@ -40,6 +43,7 @@ public sealed class WebhookEventProcessor(CallviaDbContext db, IServiceProvider 
         if (eventIds.Count == 0) return errors;
         var clientId = tenant.ClientId ?? throw new InvalidOperationException("Webhook events are processed in their tenant.");
         var reasons = new HashSet<string>();
+        IReadOnlyCollection<Guid> taken = eventIds;
         try
         {
             // the whole batch is rolled back on any failure: EF's savepoint per SaveChanges would only cost round trips
@@ -48,10 +52,17 @@ public sealed class WebhookEventProcessor(CallviaDbContext db, IServiceProvider 
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({BatchLockSpace}, hashtext({clientId.ToString()}))", ct);
             var ids = eventIds.ToArray();
+            // the batch's events, and with them the client's others already dispatched to a job still queued behind this
+            // lock: under load a batch grows to what piled up while the previous one ran, so the per-batch costs (the
+            // commit, the rollups) are shared by more events and processing catches up; the jobs behind find theirs done
+            var handled = WebhookProviders.Handled;
             var events = await db.Events.FromSql($"""
-                SELECT * FROM events WHERE id = ANY({ids}) AND status NOT IN ('processed', 'ignored', 'failed')
-                ORDER BY received_at, id FOR UPDATE SKIP LOCKED
+                SELECT * FROM events
+                WHERE (id = ANY({ids}) OR (client_id = {clientId} AND status = 'processing' AND provider = ANY({handled})))
+                  AND status NOT IN ('processed', 'ignored', 'failed')
+                ORDER BY received_at, id LIMIT {MaxBatch} FOR UPDATE SKIP LOCKED
                 """).AsNoTracking().ToListAsync(ct);
+            taken = events.Select(e => e.Id).Union(ids).ToList();
             var now = clock.GetUtcNow();
             // the batch's changes are saved together at its end, one statement per table (SaveChangesInBulkAsync), so the
             // rollup triggers run once per table and batch instead of once per event (measured: 200 one-row updates of
@@ -99,11 +110,12 @@ public sealed class WebhookEventProcessor(CallviaDbContext db, IServiceProvider 
             lookups.Clear();
             reasons.Clear();
             metrics.Split();
-            logger.LogInformation(e, "A batch of {Count} webhook events failed; applying them one by one", eventIds.Count);
-            foreach (var id in eventIds)
+            logger.LogInformation(e, "A batch of {Count} webhook events failed; applying them one by one", taken.Count);
+            foreach (var id in taken)
             {
                 try { await ProcessAsync(id, ct); }
-                catch (Exception one) when (!ct.IsCancellationRequested) { errors.Add(one); }
+                // another job's event that failed is retried by that job
+                catch (Exception one) when (!ct.IsCancellationRequested) { if (eventIds.Contains(id)) errors.Add(one); }
             }
             return errors;
         }

@@ -55,6 +55,28 @@ public sealed class DialerLoop(IServiceScopeFactory scopes, NpgsqlDataSource dat
         return claimed;
     }
 
+    /// <summary>
+    /// Claims for these clients alone (their slot just freed, <see cref="DialerWakeup"/>), without looking for work across
+    /// tenants; the claim decides as in a tick (the client's state, its switches, the platform's). Returns the calls claimed.
+    /// </summary>
+    public async Task<int> TickClientsAsync(IEnumerable<Guid> clientIds, CancellationToken ct)
+    {
+        if (!retell.Value.IsConfigured) return 0;
+        var claimed = 0;
+        foreach (var clientId in clientIds)
+        {
+            try
+            {
+                claimed += await ClientTickAsync(clientId, due: true, expired: false, ct);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                logger.LogWarning(e, "Dialer claim failed for client {ClientId}", clientId);
+            }
+        }
+        return claimed;
+    }
+
     /// <summary>Waits for the create-phone-calls in flight (tests; the service's stop).</summary>
     public Task DrainAsync() => Task.WhenAll(_inFlight.Values);
 
@@ -102,23 +124,35 @@ public sealed class DialerLoop(IServiceScopeFactory scopes, NpgsqlDataSource dat
     }
 }
 
-/// <summary>Runs <see cref="DialerLoop"/> every <see cref="DialerOptions.Tick"/>; on stop, lets the calls in flight be recorded.</summary>
-public sealed class DialerService(DialerLoop loop, TimeProvider clock, IOptions<DialerOptions> options, ILogger<DialerService> logger)
+/// <summary>
+/// Runs <see cref="DialerLoop"/> every <see cref="DialerOptions.Tick"/>, and between ticks claims at once for a client
+/// whose slot just freed (<see cref="DialerWakeup"/>); on stop, lets the calls in flight be recorded.
+/// </summary>
+public sealed class DialerService(DialerLoop loop, DialerWakeup wakeup, TimeProvider clock, IOptions<DialerOptions> options, ILogger<DialerService> logger)
     : Microsoft.Extensions.Hosting.BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var nextTick = clock.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await loop.TickAsync(stoppingToken);
+                // the clients woken first (a freed slot is filled at once), then the tick when it is due; the next tick
+                // counts from this one's end, so a slow look-up never starves the wake-ups
+                var woken = wakeup.Take();
+                if (woken.Count > 0) await loop.TickClientsAsync(woken, stoppingToken);
+                if (clock.GetUtcNow() >= nextTick)
+                {
+                    await loop.TickAsync(stoppingToken);
+                    nextTick = clock.GetUtcNow() + options.Value.Tick;
+                }
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.LogWarning(e, "Dialer tick failed; retrying");
             }
-            try { await Task.Delay(options.Value.Tick, clock, stoppingToken); }
+            try { await wakeup.WaitAsync(nextTick - clock.GetUtcNow(), clock, stoppingToken); }
             catch (OperationCanceledException) { }
         }
     }

@@ -1,3 +1,4 @@
+using Callvia.Jobs.Dialer;
 using Callvia.Web.Identity;
 using Callvia.Web;
 using Callvia.Web.Tenancy;
@@ -23,9 +24,7 @@ public static class JobsApp
         builder.AddCallviaHangfire(runServer: true);
         if (builder.Configuration.GetValue("Jobs:Dispatch", true))
             builder.Services.AddHostedService<Jobs.Webhooks.WebhookEventDispatcher>();
-        builder.Services.AddSingleton<Jobs.Dialer.DialerLoop>();
-        if (builder.Configuration.GetValue("Dialer:Enabled", true))
-            builder.Services.AddHostedService<Jobs.Dialer.DialerService>();
+        builder.Services.AddCallviaDialer(run: builder.Configuration.GetValue("Dialer:Enabled", true));
 
         var app = builder.Build();
         app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<Jobs.Webhooks.WebhookEventSweep>(

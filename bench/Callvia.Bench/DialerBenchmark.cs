@@ -104,7 +104,7 @@ public static class DialerBenchmark
         while (clock.Elapsed.TotalSeconds < seconds)
         {
             await using (var cmd = new NpgsqlCommand($"""
-                SELECT (SELECT count(*) FROM dial_attempts WHERE client_id = $1 AND {DialAttempt.ActiveFilter} AND lease_until > now()),
+                SELECT (SELECT coalesce(sum(count), 0) FROM ({string.Format(DialerClaims.SlotsHeldSql, "$1", "now()")}) s),
                        EXISTS (SELECT 1 FROM leads WHERE campaign_id = $2 AND dial_at <= now())
                 """, conn) { Parameters = { new() { Value = clientId }, new() { Value = campaignId } } })
             await using (var r = await cmd.ExecuteReaderAsync())

@@ -60,6 +60,8 @@ start_postgres() {
     local opts="-p $port -k $data/sock -c listen_addresses=127.0.0.1 -c max_connections=300"
     opts="$opts -c shared_buffers=${CALLVIA_PG_SHARED_BUFFERS:-1GB} -c max_wal_size=4GB -c checkpoint_timeout=15min -c wal_buffers=64MB"
     [ "$fast" = fast ] && opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    # more server settings for a measurement (bench/dialer.sh's BENCH_PROFILE: pg_stat_statements)
+    opts="$opts ${CALLVIA_PG_EXTRA_OPTS:-}"
     pg_as_owner "$bin/pg_ctl" -D "$data/pg" -l "$data/pg.log" -w -t 60 -o "$opts" start >/dev/null
   fi
 }

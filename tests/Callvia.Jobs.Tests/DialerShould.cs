@@ -116,6 +116,55 @@ public sealed class DialerShould(JobsFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Free_a_slot_as_soon_as_the_calls_end_is_stored_before_it_is_applied()
+    {
+        var tenant = await TenantAsync(campaignLimit: 1);
+        await LeadAsync(tenant, NewYork + "1101", "America/New_York");
+        await LeadAsync(tenant, NewYork + "1102", "America/New_York");
+        var dialer = await DialerAsync();
+        Assert.Equal(1, await TickAsync(dialer));
+        Assert.Equal(0, await TickAsync(dialer)); // the one slot is held
+        var callId = await fixture.TextAsync($"SELECT provider_call_id FROM dial_attempts WHERE client_id = '{tenant.Id}' AND state = 'placed'");
+
+        // call_started is no end: the slot stays held
+        await WebhookAsync(tenant, "call_started", callId!, null, apply: false);
+        Assert.Equal(0, await dialer.TickClientsAsync([tenant.Id], default));
+        // Retell reports the end: stored, not applied here, and the slot is free at once
+        await WebhookAsync(tenant, "call_ended", callId!, "user_hangup", apply: false);
+        // a claim for a woken client still obeys the platform's switch
+        var switches = fixture.Services.GetRequiredService<DialerSwitches>();
+        await switches.StopPlatformAsync("incident 43");
+        try { Assert.Equal(0, await dialer.TickClientsAsync([tenant.Id], default)); }
+        finally { await switches.StartPlatformAsync(); }
+        Assert.Equal(1, await dialer.TickClientsAsync([tenant.Id], default));
+        await dialer.DrainAsync();
+        Assert.Equal([NewYork + "1101", NewYork + "1102"], Requests(tenant).Select(r => r.GetProperty("to_number").GetString()!).ToArray());
+    }
+
+    [Fact]
+    public async Task Claim_at_once_when_the_database_reports_a_calls_end_without_waiting_for_its_tick()
+    {
+        // a zone where it is midday now (the real clock: the service's own); a tick of an hour, so only the wake-up can call again
+        var hours = 12 - DateTimeOffset.UtcNow.Hour;
+        var zone = hours == 0 ? "Etc/UTC" : hours > 0 ? $"Etc/GMT-{hours}" : $"Etc/GMT+{-hours}";
+        var tenant = await TenantAsync(campaignLimit: 1);
+        await fixture.ExecuteAsync($"UPDATE campaigns SET call_days = 127 WHERE client_id = '{tenant.Id}'");
+        await LeadAsync(tenant, NewYork + "1201", zone, dialAt: DateTimeOffset.UtcNow.AddMinutes(-1));
+        await LeadAsync(tenant, NewYork + "1202", zone, dialAt: DateTimeOffset.UtcNow);
+        await HostAsync(new() { ["Dialer:Tick"] = "01:00:00" }, TimeProvider.System, service: true);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (await fixture.CountAsync($"SELECT count(*) FROM dial_attempts WHERE client_id = '{tenant.Id}' AND state = 'placed'") == 0)
+            await Task.Delay(50, timeout.Token);
+        var callId = await fixture.TextAsync($"SELECT provider_call_id FROM dial_attempts WHERE client_id = '{tenant.Id}' AND state = 'placed'");
+        await Task.Delay(500, timeout.Token);
+        Assert.Single(Requests(tenant)); // the slot is held, and the next tick is an hour away
+
+        await WebhookAsync(tenant, "call_ended", callId!, "user_hangup", apply: false);
+        while (Requests(tenant).Count < 2) await Task.Delay(50, timeout.Token);
+        Assert.Equal(NewYork + "1202", Requests(tenant)[1].GetProperty("to_number").GetString());
+    }
+
+    [Fact]
     public async Task Start_no_call_while_a_kill_switch_is_on_or_the_campaign_is_paused()
     {
         var tenant = await TenantAsync(campaignLimit: 5);
@@ -387,8 +436,7 @@ public sealed class DialerShould(JobsFixture fixture) : IAsyncLifetime
         builder.Configuration.AddInMemoryCollection(extra ?? []);
         builder.Services.AddSingleton(clock);
         builder.AddCallviaCore();
-        builder.Services.AddSingleton<DialerLoop>();
-        if (service) builder.Services.AddHostedService<DialerService>();
+        builder.Services.AddCallviaDialer(run: service);
         var host = builder.Build();
         await host.StartAsync();
         _dialers.Add(host);
@@ -471,7 +519,7 @@ public sealed class DialerShould(JobsFixture fixture) : IAsyncLifetime
 
     /// <summary>A Retell webhook for a call, stored and applied as the jobs service does.</summary>
     private async Task WebhookAsync(TestTenant tenant, string type, string callId, string? reason, Guid? lead = null, Guid? attempt = null,
-        string? outcome = null, DateTimeOffset? callbackAt = null, DateTimeOffset? endedAt = null)
+        string? outcome = null, DateTimeOffset? callbackAt = null, DateTimeOffset? endedAt = null, bool apply = true)
     {
         if (lead is null || attempt is null)
         {
@@ -500,7 +548,8 @@ public sealed class DialerShould(JobsFixture fixture) : IAsyncLifetime
         }
         var body = JsonSerializer.Serialize(new Dictionary<string, object?> { ["event"] = type, ["call"] = call });
         var id = await fixture.InTenantAsync(tenant, async sp =>
-            (await sp.GetRequiredService<WebhookInbox>().AcceptAsync("retell", $"{callId}:{type}:{Guid.NewGuid()}", type, body, default))!.Value);
+            (await sp.GetRequiredService<WebhookInbox>().AcceptAsync("retell", apply ? $"{callId}:{type}:{Guid.NewGuid()}" : $"{callId}:{type}", type, body, default))!.Value);
+        if (!apply) return; // stored as the API stores it (its key as RetellWebhook makes it), not applied
         await fixture.InTenantAsync(tenant, async sp => { await sp.GetRequiredService<WebhookEventProcessor>().ProcessAsync(id, default); return true; });
         Assert.Equal("processed", await fixture.TextAsync($"SELECT status || coalesce(error, '') FROM events WHERE id = '{id}'"));
     }

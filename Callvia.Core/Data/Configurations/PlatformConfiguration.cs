@@ -21,6 +21,8 @@ internal sealed class WebhookEventConfiguration : IEntityTypeConfiguration<Webho
         b.HasIndex(e => new { e.ClientId, e.ReceivedAt });
         // the dispatcher's and sweep's scan (app_claim_events, app_pending_events) and the health check's count
         b.HasIndex(e => e.ReceivedAt, "ix_events_pending").HasDatabaseName("ix_events_pending").HasFilter("status IN ('received', 'processing')");
+        // the dispatcher's claim alone (app_claim_events): not the events claimed and waiting for their job, which pile up under load
+        b.HasIndex(e => e.ReceivedAt, "ix_events_received").HasDatabaseName("ix_events_received").HasFilter("status = 'received'");
         b.HasIndex(e => e.ReceivedAt, "ix_events_failed").HasDatabaseName("ix_events_failed").HasFilter("status = 'failed'");
     }
 }

@@ -2100,6 +2100,10 @@ namespace Callvia.Core.Data.Migrations
                         .HasDatabaseName("ix_events_pending")
                         .HasFilter("status IN ('received', 'processing')");
 
+                    b.HasIndex(new[] { "ReceivedAt" }, "ix_events_received")
+                        .HasDatabaseName("ix_events_received")
+                        .HasFilter("status = 'received'");
+
                     b.ToTable("events", (string)null);
                 });
 
