@@ -58,7 +58,8 @@ public sealed class WebhookEventProcessor(CallviaDbContext db, IServiceProvider 
             var handled = WebhookProviders.Handled;
             var events = await db.Events.FromSql($"""
                 SELECT * FROM events
-                WHERE (id = ANY({ids}) OR (client_id = {clientId} AND status = 'processing' AND provider = ANY({handled})))
+                WHERE id IN (SELECT id FROM events WHERE id = ANY({ids})
+                             UNION SELECT id FROM events WHERE status = 'processing' AND client_id = {clientId} AND provider = ANY({handled}))
                   AND status NOT IN ('processed', 'ignored', 'failed')
                 ORDER BY received_at, id LIMIT {MaxBatch} FOR UPDATE SKIP LOCKED
                 """).AsNoTracking().ToListAsync(ct);
