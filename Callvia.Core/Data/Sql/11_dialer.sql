@@ -48,7 +48,6 @@ END $$;
 -- A call's slot is free as soon as Retell's report of its end is stored (call_ended, or call_analyzed if that came
 -- first): Retell's concurrency counts the call as over then (the claim counts so: Dialer/DialerClaims.SlotsHeldSql),
 -- and the insert wakes the dialer at once.
-DROP FUNCTION IF EXISTS app_call_end_reported(uuid, text);
 
 -- The wake-up: a notification on channel callvia_dialer carrying the client's id (one per client and transaction:
 -- PostgreSQL folds equal notifications), which every jobs instance's dialer listens to (Jobs/Dialer/DialerWakeup).
