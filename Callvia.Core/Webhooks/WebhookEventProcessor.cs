@@ -55,14 +55,10 @@ public sealed class WebhookEventProcessor(CallviaDbContext db, IServiceProvider 
             // the batch's events, and with them the client's others already dispatched to a job still queued behind this
             // lock: under load a batch grows to what piled up while the previous one ran, so the per-batch costs (the
             // commit, the rollups) are shared by more events and processing catches up; the jobs behind find theirs done
+            // (app_event_batch, Data/Sql/04_webhook_events.sql)
             var handled = WebhookProviders.Handled;
-            var events = await db.Events.FromSql($"""
-                SELECT * FROM events
-                WHERE id IN (SELECT id FROM events WHERE id = ANY({ids})
-                             UNION SELECT id FROM events WHERE status = 'processing' AND client_id = {clientId} AND provider = ANY({handled}))
-                  AND status NOT IN ('processed', 'ignored', 'failed')
-                ORDER BY received_at, id LIMIT {MaxBatch} FOR UPDATE SKIP LOCKED
-                """).AsNoTracking().ToListAsync(ct);
+            var events = await db.Events.FromSql($"SELECT * FROM app_event_batch({ids}, {clientId}, {handled}, {MaxBatch})")
+                .AsNoTracking().ToListAsync(ct);
             taken = events.Select(e => e.Id).Union(ids).ToList();
             var now = clock.GetUtcNow();
             // the batch's changes are saved together at its end, one statement per table (SaveChangesInBulkAsync), so the
