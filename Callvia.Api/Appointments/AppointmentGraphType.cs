@@ -25,6 +25,11 @@ public sealed class AppointmentGraphType : ObjectGraphType<Appointment>
         Field<StringGraphType>("attendeeName").Resolve(c => c.Source.AttendeeName);
         Field<StringGraphType>("attendeeEmail").Resolve(c => c.Source.AttendeeEmail);
         Field<StringGraphType>("attendeePhone").Resolve(c => c.Source.AttendeePhone);
+        Field<StringGraphType>("location").Description("The booking's address or meeting link, as Cal.com sent it.").Resolve(c => c.Source.Location);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<Messaging.MessageGraphType>>>>("messages")
+            .Description("The messages about this appointment (its reminders, check-in and rebook steps) in the order they are due, with their status: "
+                         + "SCHEDULED, SENT, DELIVERED, FAILED or CANCELLED with the reason in error.")
+            .Resolve(c => Loaders.AppointmentMessages(c, c.Source.Id));
         Field<BooleanGraphType>("clientAnswer").Resolve(c => c.Source.ClientAnswer);
         Field<StringGraphType>("clientNote").Description("The client's note with its answer.").Resolve(c => c.Source.ClientNote);
         Field<UtcDateTimeGraphType>("clientAnsweredAt").Resolve(c => c.Source.ClientAnsweredAt);

@@ -40,6 +40,15 @@ public static class Loaders
             return ids.ToDictionary(id => id, id => byLead[id].ToList()); // a lead never called: an empty list
         }).Load(leadId);
 
+    /// <summary>Every message of each appointment (a handful: its reminders, check-in, rebook steps), in the order they are due.</summary>
+    public static IDataLoaderResult<List<Core.Messaging.Message>?> AppointmentMessages(IResolveFieldContext ctx, Guid appointmentId) =>
+        Get<Guid, List<Core.Messaging.Message>>(ctx, "appointmentMessages", async (db, ids, ct) =>
+        {
+            var byAppointment = (await db.Messages.AsNoTracking().Where(m => m.AppointmentId != null && ids.Contains(m.AppointmentId.Value))
+                .OrderBy(m => m.ScheduledFor ?? m.CreatedAt).ThenBy(m => m.Id).ToListAsync(ct)).ToLookup(m => m.AppointmentId!.Value);
+            return ids.ToDictionary(id => id, id => byAppointment[id].ToList());
+        }).Load(appointmentId);
+
     /// <summary>A request-scoped batch loader that reads through the request's DbContext (every feature's loaders use it).</summary>
     public static BatchLoader<TKey, TValue> Get<TKey, TValue>(IResolveFieldContext ctx, string name,
         Func<CallviaDbContext, IReadOnlyCollection<TKey>, CancellationToken, Task<Dictionary<TKey, TValue>>> fetch) where TKey : notnull

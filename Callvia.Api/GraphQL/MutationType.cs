@@ -18,6 +18,7 @@ public sealed class MutationType : ObjectGraphType
         LeadMutations.Add(this);
         Appointments.AppointmentMutations.Add(this);
         Messaging.MessageFields.AddMutations(this);
+        Messaging.MessageTemplateFields.AddMutations(this);
         Identity.IdentityFields.AddMutations(this);
         Tenancy.ClientMutations.Add(this);
         Webhooks.WebhookEventFields.AddMutations(this);

@@ -61,6 +61,7 @@ public sealed class QueryType : ObjectGraphType
 
         Messaging.SuppressionFields.AddQuery(this);
         Messaging.MessageFields.AddQuery(this);
+        Messaging.MessageTemplateFields.AddQuery(this);
         Calls.CallQueries.Add(this);
         Billing.BillingQueries.Add(this);
         AgencyQueries.Add(this);

@@ -32,7 +32,7 @@ public sealed class MessageGraphType : ObjectGraphType<Message>
         Field<UtcDateTimeGraphType>("scheduledFor").Resolve(c => c.Source.ScheduledFor);
         Field<UtcDateTimeGraphType>("sentAt").Description("When it was handed to the provider (or simulated, or received).").Resolve(c => c.Source.SentAt);
         Field<StringGraphType>("providerMessageId").Description("MessageBird's message id or SendGrid's X-Message-Id.").Resolve(c => c.Source.ProviderMessageId);
-        Field<StringGraphType>("error").Description("Why it FAILED (the provider's answer).").Resolve(c => c.Source.Error);
+        Field<StringGraphType>("error").Description("Why it FAILED (the provider's answer, or an interrupted send) or was CANCELLED (the appointment moved or was cancelled, the lead opted out, the kind is off...).").Resolve(c => c.Source.Error);
         Field<NonNullGraphType<UtcDateTimeGraphType>>("createdAt").Resolve(c => c.Source.CreatedAt);
         Field<NonNullGraphType<UtcDateTimeGraphType>>("updatedAt").Resolve(c => c.Source.UpdatedAt);
     }

@@ -22,6 +22,8 @@ public class Appointment : ITenantOwned
     public string? AttendeeEmail { get; set; }
     public string? AttendeePhone { get; set; }
     public string? AttendeeTimeZone { get; set; }
+    /// <summary>Where it takes place: the booking's location (an address, a phone number) or its meeting link.</summary>
+    public string? Location { get; set; }
     public bool? ClientAnswer { get; set; }
     public string? ClientNote { get; set; }
     public DateTimeOffset? ClientAnsweredAt { get; set; }

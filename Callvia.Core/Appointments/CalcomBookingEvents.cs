@@ -15,7 +15,8 @@ namespace Callvia.Core.Appointments;
 /// link's <c>metadata.leadId</c>, then the attendee's phone, then email, all within the tenant; a booking
 /// that matches no lead is kept with no lead (shown to the client), never dropped.
 /// </summary>
-public sealed class CalcomBookingEvents(CallviaDbContext db, Webhooks.BatchLookups batch, Microsoft.Extensions.Options.IOptions<Dialer.RetellOptions> retell)
+public sealed class CalcomBookingEvents(CallviaDbContext db, Webhooks.BatchLookups batch, Microsoft.Extensions.Options.IOptions<Dialer.RetellOptions> retell,
+    Messaging.ReminderPlanner reminders)
 {
     /// <summary>
     /// For a batch of events: their bookings and the bookings rescheduled from them, and the leads they may match (by
@@ -101,14 +102,15 @@ public sealed class CalcomBookingEvents(CallviaDbContext db, Webhooks.BatchLooku
             appointment.LeadId = lead.Id;
             appointment.CampaignId = lead.CampaignId;
         }
-        await ShareLeadAlongChainAsync(appointment, ct);
+        // the chain's reminders follow: the new booking's planned, the original's cancelled (Messaging.ReminderPlanner)
+        await reminders.SyncAsync(await ShareLeadAlongChainAsync(appointment, ct), ct);
     }
 
     /// <summary>
     /// A reschedule chain is one lead's: whichever booking of it learnt the lead (in whatever order the
     /// events came) passes it on to the others, and a lead with a booked appointment is booked.
     /// </summary>
-    private async Task ShareLeadAlongChainAsync(Appointment start, CancellationToken ct)
+    private async Task<IReadOnlyCollection<Appointment>> ShareLeadAlongChainAsync(Appointment start, CancellationToken ct)
     {
         var chain = new Dictionary<string, Appointment> { [start.ProviderBookingUid] = start };
         var queue = new Queue<Appointment>([start]);
@@ -128,7 +130,7 @@ public sealed class CalcomBookingEvents(CallviaDbContext db, Webhooks.BatchLooku
             }
         }
         var known = chain.Values.FirstOrDefault(a => a.LeadId is not null);
-        if (known is null) return;
+        if (known is null) return chain.Values;
         foreach (var a in chain.Values.Where(a => a.LeadId is null))
         {
             a.LeadId = known.LeadId;
@@ -139,6 +141,7 @@ public sealed class CalcomBookingEvents(CallviaDbContext db, Webhooks.BatchLooku
             && await db.Leads.FindAsync([known.LeadId], ct) is { } lead
             && lead.Status is not (LeadStatus.Booked or LeadStatus.Dnc))
             lead.Status = LeadStatus.Booked;
+        return chain.Values;
     }
 
     private async Task<Appointment> FindOrAddAsync(string uid, CancellationToken ct)
@@ -165,6 +168,19 @@ public sealed class CalcomBookingEvents(CallviaDbContext db, Webhooks.BatchLooku
             a.AttendeePhone ??= Str(first, "phoneNumber");
         }
         a.AttendeePhone ??= Response(p, "attendeePhoneNumber") ?? Str(p, "smsReminderNumber");
+        if (Location(p) is { } location) a.Location = location.Length > 1000 ? location[..1000] : location;
+    }
+
+    /// <summary>
+    /// Where the booking takes place, as a person reads it: the meeting link of a video app (<c>metadata.videoCallUrl</c>),
+    /// else the location (an address, a phone number), unless that is an app's internal name (<c>integrations:…</c>).
+    /// </summary>
+    private static string? Location(JsonElement p)
+    {
+        if (p.TryGetProperty("metadata", out var meta) && meta.ValueKind == JsonValueKind.Object && Str(meta, "videoCallUrl") is { Length: > 0 } url)
+            return url;
+        var location = Str(p, "location") ?? Response(p, "location");
+        return string.IsNullOrWhiteSpace(location) || location.StartsWith("integrations:", StringComparison.Ordinal) ? null : location.Trim();
     }
 
     private static void Cancel(Appointment a, JsonElement body)

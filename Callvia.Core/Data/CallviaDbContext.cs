@@ -44,6 +44,8 @@ public class CallviaDbContext(DbContextOptions<CallviaDbContext> options, Tenant
     public DbSet<Appointment> Appointments => Set<Appointment>();
     public DbSet<Message> Messages => Set<Message>();
     public DbSet<Suppression> Suppressions => Set<Suppression>();
+    public DbSet<MessageTemplate> MessageTemplates => Set<MessageTemplate>();
+    public DbSet<EmailBounce> EmailBounces => Set<EmailBounce>();
     public DbSet<Milestone> Milestones => Set<Milestone>();
     public DbSet<Invoice> Invoices => Set<Invoice>();
     public DbSet<WebhookEvent> Events => Set<WebhookEvent>();

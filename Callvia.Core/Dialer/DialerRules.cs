@@ -31,7 +31,7 @@ public static class DialerRules
         if (lead.Attempts >= campaign.MaxAttempts) return Done($"All {campaign.MaxAttempts} attempts used.");
         if (campaign.RequiresConsent && lead.ConsentAt is null) return Done(NoConsent);
         if (lead.NextAttemptAt is { } next && next > now) return new(LeadDialVerdict.Wait, next, "Waiting for the next attempt.");
-        var zone = lead.TimeZone ?? Leads.PhoneNumbers.Normalize(lead.PhoneE164, "US")?.TimeZone;
+        var zone = Leads.LeadTimeZone.Known(lead);
         if (zone is null) return Done("No time zone is known for the lead or its number: its calling window cannot be told.");
         var verdict = CallingWindow.Evaluate(now, zone, campaign.CallWindowStart, campaign.CallWindowEnd, campaign.AllowedDays,
             StateCallingRules.ForNumber(lead.PhoneE164), recentCalls);

@@ -41,6 +41,12 @@ public class Message : ITenantOwned
     public string? Error { get; set; }
     /// <summary>The caller's key for a manual send: the same key of the same client returns this message instead of sending again.</summary>
     public string? IdempotencyKey { get; set; }
+    /// <summary>
+    /// When a jobs-service instance took this scheduled message to send it (<c>app_claim_due_messages</c>): from then on
+    /// no other instance takes it, and if the taker never records the provider's answer the message ends FAILED as
+    /// interrupted, never sent again.
+    /// </summary>
+    public DateTimeOffset? ClaimedAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

@@ -16,8 +16,24 @@ public sealed class MessageDelivery(CallviaDbContext db, MessageBirdClient sms, 
 {
     public async Task DeliverAsync(Message message)
     {
-        if (message.Status != MessageStatus.Scheduled || message.ProviderMessageId is not null || message.Direction != MessageDirection.Outbound)
-            return;
+        if (!Deliverable(message)) return;
+        var fromName = message.Channel == MessageChannel.Email
+            ? await db.Clients.Where(c => c.Id == message.ClientId).Select(c => c.Name).SingleAsync(CancellationToken.None)
+            : "";
+        await HandOverAsync(message, fromName);
+        await db.SaveChangesAsync(CancellationToken.None);
+    }
+
+    public static bool Deliverable(Message message) =>
+        message.Status == MessageStatus.Scheduled && message.ProviderMessageId is null && message.Direction == MessageDirection.Outbound;
+
+    /// <summary>
+    /// Hands the message to its provider and sets the outcome on it, without saving (the caller saves: one message, or a
+    /// batch of them, <see cref="ScheduledMessageSender"/>). Touches no database, so several run at once.
+    /// </summary>
+    public async Task HandOverAsync(Message message, string fromName)
+    {
+        if (!Deliverable(message)) return;
         // The outcome is recorded even when the caller has gone: a provider that accepted the message must
         // not be forgotten (so the request's cancellation token is deliberately not used from here on).
         var ct = CancellationToken.None;
@@ -30,7 +46,6 @@ public sealed class MessageDelivery(CallviaDbContext db, MessageBirdClient sms, 
         else
         {
             message.FromAddress = email.FromEmail;
-            var fromName = await db.Clients.Where(c => c.Id == message.ClientId).Select(c => c.Name).SingleAsync(ct);
             var args = new Dictionary<string, string> { ["client_id"] = message.ClientId.ToString(), ["message_id"] = message.Id.ToString() };
             result = email.IsConfigured ? await Try("SendGrid", () => email.SendAsync(fromName, message.ToAddress, message.Subject ?? "", message.Body, args, ct)) : null;
         }
@@ -47,7 +62,6 @@ public sealed class MessageDelivery(CallviaDbContext db, MessageBirdClient sms, 
             message.Error = result.Error;
         }
         message.SentAt = result is null || result.Accepted ? clock.GetUtcNow() : null;
-        await db.SaveChangesAsync(ct);
     }
 
     private async Task<ProviderResult> Try(string provider, Func<Task<ProviderResult>> send)

@@ -20,6 +20,9 @@ public static class ReminderSchedule
         (MessageKinds.Reminder15m, TimeSpan.FromMinutes(15), [MessageChannel.Sms]),
     ];
 
+    /// <summary>The reminder kinds, for the rules that treat reminders alike (planning, sending).</summary>
+    public static readonly IReadOnlyList<string> Kinds = [.. Steps.Select(s => s.Kind)];
+
     public static readonly TimeOnly QuietStart = new(21, 0), QuietEnd = new(8, 0);
 
     /// <param name="enabledKinds">The kinds the client has on (null: all).</param>

@@ -25,6 +25,8 @@ public class Client
     public DateTimeOffset? DialerStoppedAt { get; set; }
     /// <summary>Until when the dialer leaves the client alone after Retell's rate or concurrency limit (429).</summary>
     public DateTimeOffset? DialerBackoffUntil { get; set; }
+    /// <summary>The automated message kinds the client has turned off (<see cref="Messaging.MessageTemplates.Switchable"/>); all are on by default.</summary>
+    public List<string> MessageKindsOff { get; set; } = [];
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

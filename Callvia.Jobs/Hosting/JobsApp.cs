@@ -25,6 +25,9 @@ public static class JobsApp
         if (builder.Configuration.GetValue("Jobs:Dispatch", true))
             builder.Services.AddHostedService<Jobs.Webhooks.WebhookEventDispatcher>();
         builder.Services.AddCallviaDialer(run: builder.Configuration.GetValue("Dialer:Enabled", true));
+        builder.Services.AddSingleton<Jobs.Messaging.ScheduledMessageDispatcher>();
+        if (builder.Configuration.GetValue("Jobs:SendMessages", true))
+            builder.Services.AddHostedService<Jobs.Messaging.ScheduledMessageService>();
 
         var app = builder.Build();
         app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<Jobs.Webhooks.WebhookEventSweep>(

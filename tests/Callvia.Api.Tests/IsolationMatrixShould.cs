@@ -48,6 +48,9 @@ public sealed class IsolationMatrixShould(ApiFixture fixture)
         };
         var bLeadPhone = First("leads", "phone");
         var bSuppressedPhone = First("suppressions", "phone");
+        // B's own wording of a kind, naming B: none of it may reach A
+        await apiB.GraphQLAsync("mutation($b: String!) { updateMessageTemplate(kind: \"checkin\", channel: SMS, body: $b) { errors { code } } }",
+            new { b = "Did you make it, {{first_name}}? " + b.Slug });
         var before = await FingerprintAsync(b);
 
         // what must never appear in an answer to A (beyond the id a probe itself sent)
@@ -114,6 +117,14 @@ public sealed class IsolationMatrixShould(ApiFixture fixture)
             },
             ["verifyAppointment"] = async () => Assert.Equal("NOT_FOUND", Code(await Ask("mutation($id: ID!) { verifyAppointment(id: $id, showed: true) { errors { code } } }", new { id = bIds["appointment"] }, bIds["appointment"]), "verifyAppointment")),
             ["sendMessage"] = async () => Assert.Equal("NOT_FOUND", Code(await Ask("mutation($l: ID!) { sendMessage(input: { leadId: $l, channel: SMS, body: \"hi\" }) { errors { code } } }", new { l = bIds["lead"] }, bIds["lead"]), "sendMessage")),
+            ["messageTemplates"] = async () => Assert.DoesNotContain(Field(await Ask("{ messageTemplates { kind channel body custom } }"), "messageTemplates").EnumerateArray(),
+                t => t.GetProperty("kind").GetString() == "checkin" && t.GetProperty("custom").GetBoolean()),
+            ["messagePlaceholders"] = async () => await Ask("{ messagePlaceholders { name } }"),
+            ["previewMessageTemplate"] = async () => Assert.Contains(a.Name, Field(await Ask("{ previewMessageTemplate(kind: \"checkin\", channel: SMS) { preview { body } } }"),
+                "previewMessageTemplate").GetProperty("preview").GetProperty("body").GetString()),
+            ["updateMessageTemplate"] = async () => await Ask("mutation { updateMessageTemplate(kind: \"checkin\", channel: SMS, body: \"Matrix {{first_name}}\") { errors { code } } }"),
+            ["resetMessageTemplate"] = async () => await Ask("mutation { resetMessageTemplate(kind: \"checkin\", channel: SMS) { errors { code } } }"),
+            ["setMessageKindEnabled"] = async () => await Ask("mutation { setMessageKindEnabled(kind: \"checkin\", enabled: false) { errors { code } } }"),
             ["createPartnerApp"] = async () => Assert.StartsWith(a.Slug, Field(await Ask("mutation { createPartnerApp(name: \"Matrix\") { partnerApp { clientId } } }"), "createPartnerApp").GetProperty("partnerApp").GetProperty("clientId").GetString()),
             ["revokePartnerApp"] = async () => Assert.Equal("NOT_FOUND", Code(await Ask("mutation($id: ID!) { revokePartnerApp(id: $id) { errors { code } } }", new { id = bIds["partnerApp"] }, bIds["partnerApp"]), "revokePartnerApp")),
             ["setProviderSecrets"] = async () => await Ask("mutation { setProviderSecrets(input: { retell: \"matrix-secret-value\" }) { errors { code } } }"),

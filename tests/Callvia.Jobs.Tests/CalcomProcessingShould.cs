@@ -13,14 +13,8 @@ namespace Callvia.Jobs.Tests;
 public sealed class CalcomProcessingShould(JobsFixture fixture)
 {
     private static string Booking(string trigger, string uid, string start, string? leadId = null, string? phone = null, string? email = null,
-        string? rescheduleUid = null, string? rescheduleStart = null)
-    {
-        var attendee = $"{{\"name\":\"Dana Lee\",\"email\":\"{email ?? "nobody@example.com"}\",\"timeZone\":\"America/New_York\"{(phone is null ? "" : $",\"phoneNumber\":\"{phone}\"")}}}";
-        var metadata = leadId is null ? "{}" : $"{{\"leadId\":\"{leadId}\"}}";
-        var extra = rescheduleUid is null ? "" : $",\"rescheduleUid\":\"{rescheduleUid}\",\"rescheduleStartTime\":\"{rescheduleStart}\",\"rescheduleEndTime\":\"{rescheduleStart}\"";
-        var end = DateTimeOffset.Parse(start).AddMinutes(30).ToString("yyyy-MM-ddTHH:mm:ssZ");
-        return $"{{\"triggerEvent\":\"{trigger}\",\"createdAt\":\"2026-01-05T10:00:00.000Z\",\"payload\":{{\"uid\":\"{uid}\",\"title\":\"Cleaning\",\"startTime\":\"{start}\",\"endTime\":\"{end}\",\"status\":\"ACCEPTED\",\"attendees\":[{attendee}],\"metadata\":{metadata}{extra}}}}}";
-    }
+        string? rescheduleUid = null, string? rescheduleStart = null) =>
+        CalcomEvents.Booking(trigger, uid, start, leadId, phone, email, rescheduleUid, rescheduleStart);
 
     [Fact]
     public async Task Match_the_lead_by_metadata_then_phone_then_email_within_the_tenant_and_keep_unmatched_bookings()

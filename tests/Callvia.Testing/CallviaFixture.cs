@@ -103,7 +103,7 @@ public class CallviaFixture : IAsyncLifetime
 
     /// <summary>Tables holding a client's data, for <see cref="FingerprintAsync"/>.</summary>
     public static readonly string[] TenantTables = ["campaigns", "leads", "call_logs", "usage_records", "appointments", "messages", "suppressions",
-        "milestones", "invoices", "provider_secrets", "lead_imports", "campaign_lead_counts", "events"];
+        "milestones", "invoices", "provider_secrets", "lead_imports", "campaign_lead_counts", "events", "message_templates", "email_bounces"];
 
     /// <summary>A hash of every row of the client's (and its client row and applications): any change to them changes it.</summary>
     public Task<long> FingerprintAsync(Guid clientId, params string[] except)

@@ -58,6 +58,8 @@ public static class TestData
             db.Messages.Add(new Message { ClientId = client.Id, LeadId = lead.Id, AppointmentId = appointment.Id, Kind = MessageKinds.Reminder24h,
                 Channel = MessageChannel.Sms, ToAddress = lead.PhoneE164, Body = "See you tomorrow", ScheduledFor = now.AddHours(1) });
             db.Suppressions.Add(new Suppression { ClientId = client.Id, PhoneE164 = "+12025550199", Source = "manual" });
+            db.MessageTemplates.Add(new MessageTemplate { ClientId = client.Id, Kind = MessageKinds.Rebook3, Channel = MessageChannel.Sms, Body = "Last call, {{first_name}}: {{booking_link}}" });
+            db.EmailBounces.Add(new EmailBounce { ClientId = client.Id, Email = $"bounced@{slug}.test", Reason = "seeded" });
             db.Milestones.Add(new Milestone { ClientId = client.Id, Number = 1, ShownCount = 25, Amount = 2000m, InvoiceId = invoice.Id, ReachedAt = now });
             db.Events.Add(new WebhookEvent { ClientId = client.Id, Provider = "retell", ProviderEventKey = "evt_" + slug, EventType = "call_ended", Payload = "{}", ReceivedAt = now });
             var import = new Core.Leads.Import.LeadImport { ClientId = client.Id, CampaignId = campaigns[0].Id, Status = Core.Leads.Import.LeadImportStatus.Completed, RowsRead = 2, Imported = 1, Rejected = 1 };

@@ -24,6 +24,7 @@ internal sealed class AppointmentConfiguration : IEntityTypeConfiguration<Appoin
         b.Property(a => a.AttendeeEmail).HasMaxLength(254);
         b.Property(a => a.AttendeePhone).HasMaxLength(20);
         b.Property(a => a.AttendeeTimeZone).HasMaxLength(64);
+        b.Property(a => a.Location).HasMaxLength(1000);
         b.Property(a => a.ClientNote).HasMaxLength(2000);
         b.HasIndex(a => new { a.ClientId, a.StartsAt });
         // bookings made in a range (the KPIs' partial days)

@@ -33,11 +33,40 @@ internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
         // a lead's latest messages (Lead.messages) without sorting all of them
         b.HasIndex(m => new { m.LeadId, m.CreatedAt });
         b.HasIndex(m => new { m.Status, m.ScheduledFor });
+        // the sender's claim of due messages (app_claim_due_messages): the scheduled ones no instance has taken, by time
+        b.HasIndex(m => m.ScheduledFor, "ix_messages_due").HasDatabaseName("ix_messages_due")
+            .HasFilter("status = 'scheduled' AND claimed_at IS NULL AND scheduled_for IS NOT NULL");
+        // the interrupted-send sweep: taken, never answered
+        b.HasIndex(m => m.ClaimedAt, "ix_messages_claimed").HasDatabaseName("ix_messages_claimed")
+            .HasFilter("status = 'scheduled' AND claimed_at IS NOT NULL");
         b.HasIndex(m => m.ProviderMessageId);
         b.HasIndex(m => new { m.ClientId, m.IdempotencyKey }).IsUnique().HasFilter("idempotency_key IS NOT NULL");
         // the interrupted-send sweep (app_fail_interrupted_messages)
         b.HasIndex(m => m.CreatedAt, "ix_messages_interrupted_manual").HasDatabaseName("ix_messages_interrupted_manual")
             .HasFilter("kind = 'manual' AND direction = 'outbound' AND status = 'scheduled' AND provider_message_id IS NULL");
+    }
+}
+
+internal sealed class MessageTemplateConfiguration : IEntityTypeConfiguration<MessageTemplate>
+{
+    public void Configure(EntityTypeBuilder<MessageTemplate> b)
+    {
+        b.HasOne<Client>().WithMany().HasForeignKey(t => t.ClientId).OnDelete(DeleteBehavior.Restrict);
+        b.Property(t => t.Kind).HasMaxLength(32);
+        b.Property(t => t.Subject).HasMaxLength(300);
+        b.Property(t => t.Body).HasMaxLength(50_000);
+        b.HasIndex(t => new { t.ClientId, t.Kind, t.Channel }).IsUnique();
+    }
+}
+
+internal sealed class EmailBounceConfiguration : IEntityTypeConfiguration<EmailBounce>
+{
+    public void Configure(EntityTypeBuilder<EmailBounce> b)
+    {
+        b.HasOne<Client>().WithMany().HasForeignKey(t => t.ClientId).OnDelete(DeleteBehavior.Restrict);
+        b.Property(t => t.Email).HasMaxLength(254);
+        b.Property(t => t.Reason).HasMaxLength(1000);
+        b.HasIndex(t => new { t.ClientId, t.Email }).IsUnique();
     }
 }
 

@@ -39,10 +39,14 @@ public static class MessagingRegistration
 #pragma warning restore EXTEXP0001
         services.AddScoped<MessageDelivery>();
         services.AddScoped<ManualMessages>();
+        services.AddScoped<MessageTemplates>();
+        services.AddScoped<ReminderPlanner>();
+        services.AddScoped<ScheduledMessageSender>();
         return services;
     }
 
-    private static void SafeForSends(ResiliencePipelineBuilder<HttpResponseMessage> builder, TimeSpan attemptTimeout) => builder
+    // A network attempt's bound is wall-clock time, whatever clock the application runs on (a test's fake clock included).
+    private static void SafeForSends(ResiliencePipelineBuilder<HttpResponseMessage> builder, TimeSpan attemptTimeout) => Wall(builder)
         .AddRetry(new HttpRetryStrategyOptions
         {
             MaxRetryAttempts = 2,
@@ -56,6 +60,12 @@ public static class MessagingRegistration
             }),
         })
         .AddTimeout(attemptTimeout);
+
+    private static ResiliencePipelineBuilder<HttpResponseMessage> Wall(ResiliencePipelineBuilder<HttpResponseMessage> builder)
+    {
+        builder.TimeProvider = TimeProvider.System;
+        return builder;
+    }
 
     private static string WithSlash(string url) => url.EndsWith('/') ? url : url + "/";
 }

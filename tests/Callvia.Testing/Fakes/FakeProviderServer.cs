@@ -35,6 +35,14 @@ public abstract class FakeProviderServer : IAsyncDisposable
         for (var i = 0; i < times; i++) _failures.Enqueue((status, body));
     }
 
+    private readonly ConcurrentQueue<TimeSpan> _delays = new();
+
+    /// <summary>The next <paramref name="times"/> requests are answered only after <paramref name="delay"/> (a provider slower than our timeout).</summary>
+    public void DelayNext(TimeSpan delay, int times = 1)
+    {
+        for (var i = 0; i < times; i++) _delays.Enqueue(delay);
+    }
+
     protected abstract void Map(WebApplication app);
 
     protected async Task StartAsync()
@@ -58,6 +66,8 @@ public abstract class FakeProviderServer : IAsyncDisposable
         var status = result is IStatusCodeHttpResult s ? s.StatusCode ?? 200 : 0;
         _received.Enqueue(new ReceivedRequest(http.Request.Method, http.Request.Path, http.Request.Headers.Authorization.ToString(),
             http.Request.ContentType, body, result is null ? SuccessStatus : status));
+        // recorded on arrival, answered late: the caller gave up, the provider still got it
+        if (_delays.TryDequeue(out var delay)) await Task.Delay(delay);
         return (body, result);
     }
 

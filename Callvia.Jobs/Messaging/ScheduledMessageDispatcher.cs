@@ -1,0 +1,84 @@
+using Callvia.Core.Messaging;
+using Callvia.Core.Tenancy;
+using Npgsql;
+
+namespace Callvia.Jobs.Messaging;
+
+/// <summary>
+/// Takes the scheduled messages that are due (<c>app_claim_due_messages</c>: across tenants, oldest due first, skipping
+/// rows another instance is taking, so two jobs-service instances never take the same message) and has each client's
+/// sent by <see cref="ScheduledMessageSender"/> in its own tenant scope, a few clients at once. A message taken whose
+/// answer is never recorded (a crash) ends FAILED by <see cref="InterruptedMessageSweep"/>, never sent again.
+/// </summary>
+public sealed class ScheduledMessageDispatcher(IServiceScopeFactory scopes, NpgsqlDataSource dataSource, TenantStore tenants,
+    TimeProvider clock, ILogger<ScheduledMessageDispatcher> logger)
+{
+    public const int ClaimSize = 500;
+    public const int ChunkSize = 100;
+    public const int ClientsAtOnce = 4;
+
+    /// <summary>Takes one batch of due messages and sends them; returns how many were taken.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        var claimed = new List<(Guid Id, Guid ClientId)>();
+        await using (var cmd = dataSource.CreateCommand("SELECT id, client_id FROM app_claim_due_messages($1, $2)"))
+        {
+            cmd.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow() });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = ClaimSize });
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) claimed.Add((reader.GetGuid(0), reader.GetGuid(1)));
+        }
+        if (claimed.Count == 0) return 0;
+
+        // once taken, the messages are sent whatever the stop token says (a stop waits for this batch)
+        var work = claimed.GroupBy(c => c.ClientId)
+            .SelectMany(g => g.Select(c => c.Id).Chunk(ChunkSize).Select(ids => (ClientId: g.Key, Ids: ids)));
+        await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = ClientsAtOnce }, async (item, _) =>
+        {
+            try
+            {
+                if (await tenants.FindByIdAsync(item.ClientId, CancellationToken.None) is not { } tenant)
+                {
+                    logger.LogWarning("{Count} due messages of unknown client {ClientId} are left to the interrupted-message sweep", item.Ids.Length, item.ClientId);
+                    return;
+                }
+                await using var scope = scopes.CreateAsyncScope();
+                scope.ServiceProvider.GetRequiredService<TenantContext>().SetTenant(tenant);
+                var result = await scope.ServiceProvider.GetRequiredService<ScheduledMessageSender>().SendAsync(item.Ids, CancellationToken.None);
+                if (result.Cancelled > 0)
+                    logger.LogInformation("Client {ClientId}: {Sent} scheduled messages handed over, {Cancelled} cancelled at send time", item.ClientId, result.HandedOver, result.Cancelled);
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "Sending {Count} scheduled messages of client {ClientId} failed; the interrupted-message sweep ends them", item.Ids.Length, item.ClientId);
+            }
+        });
+        return claimed.Count;
+    }
+}
+
+/// <summary>Runs <see cref="ScheduledMessageDispatcher"/> without pause while it finds full batches, else every <see cref="Idle"/>.</summary>
+public sealed class ScheduledMessageService(ScheduledMessageDispatcher dispatcher, TimeProvider clock, ILogger<ScheduledMessageService> logger)
+    : BackgroundService
+{
+    public static readonly TimeSpan Idle = TimeSpan.FromSeconds(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var taken = 0;
+            try
+            {
+                taken = await dispatcher.RunOnceAsync(stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(e, "Taking due messages failed; retrying");
+            }
+            if (taken >= ScheduledMessageDispatcher.ClaimSize) continue;
+            try { await Task.Delay(Idle, clock, stoppingToken); }
+            catch (OperationCanceledException) { }
+        }
+    }
+}
