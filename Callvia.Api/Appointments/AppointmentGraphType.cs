@@ -36,6 +36,9 @@ public sealed class AppointmentGraphType : ObjectGraphType<Appointment>
         Field<BooleanGraphType>("leadAnswer").Resolve(c => c.Source.LeadAnswer);
         Field<EnumerationGraphType<VerificationSource>>("verificationSource").Resolve(c => c.Source.VerificationSource);
         Field<UtcDateTimeGraphType>("verifiedAt").Resolve(c => c.Source.VerifiedAt);
+        Field<StringGraphType>("verificationNote")
+            .Description("The evidence of the rule that decided, in words: the client's answer, the lead's YES to the check-in, the call, or why it is a no-show.")
+            .Resolve(c => c.Source.VerificationNote);
         Field<UtcDateTimeGraphType>("cancelledAt").Resolve(c => c.Source.CancelledAt);
         Field<NonNullGraphType<BooleanGraphType>>("simulated").Description("Booked by the sandbox simulator: no one booked, nothing is billed.").Resolve(c => c.Source.Simulated);
         Field<NonNullGraphType<UtcDateTimeGraphType>>("createdAt").Resolve(c => c.Source.CreatedAt);

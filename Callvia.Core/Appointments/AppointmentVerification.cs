@@ -1,5 +1,7 @@
+using Callvia.Core.Calls;
 using Callvia.Core.Campaigns;
 using Callvia.Core.Data;
+using Callvia.Core.Messaging;
 using Callvia.Core.Tenancy;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,8 +13,12 @@ public sealed record VerificationResult(Appointment? Appointment, AppointmentSta
 /// <summary>
 /// Show verification (design.md "Show verification"), in one place. The hierarchy: (1) the client's explicit
 /// answer decides, yes or no; (2) else the lead's "yes" to the check-in; (3) else a qualifying call; (4) else no-show.
-/// Step 1 is <see cref="RecordClientAnswerAsync"/>; steps 2–4 are the 48-hour sweep's (a later flow extends this
-/// class with them, and it must never override a client's answer).
+/// Step 1 is <see cref="RecordClientAnswerAsync"/>; steps 2–4 are the 48-hour sweep's (<see cref="VerifyDueAsync"/>,
+/// <see cref="Decide"/>), which takes only appointments still BOOKED, so it never overrides a client's answer. Each
+/// outcome records the rule that decided (<see cref="Appointment.VerificationSource"/>) and its evidence in words
+/// (<see cref="Appointment.VerificationNote"/>: the lead's reply, the call), which the billing evidence shows. A no-show
+/// starts the rebook sequence (<see cref="RebookSequence"/>) in the same transaction; a correction to shown stops it.
+/// Every changed outcome is announced in one place, <see cref="AnnounceAsync"/> (the KPIs, and billing's milestones).
 /// <para>Decisions where the design is silent:</para>
 /// <list type="bullet">
 /// <item>A cancelled appointment is refused: it did not take place, there is nothing to verify.</item>
@@ -28,9 +34,77 @@ public sealed record VerificationResult(Appointment? Appointment, AppointmentSta
 /// Any signed-in caller of the client may answer (client users and admins, its partner applications, agency admins
 /// inside the client): the answer is the client's, whoever of its people records it.
 /// </summary>
-public sealed class AppointmentVerification(CallviaDbContext db, TimeProvider clock, KpiNotifier kpis)
+public sealed class AppointmentVerification(CallviaDbContext db, TimeProvider clock, KpiNotifier kpis, RebookSequence rebook)
 {
     public const int MaxNote = 2000;
+
+    /// <summary>A call counts from this long before the start (design: 10 minutes)...</summary>
+    public static readonly TimeSpan CallFrom = TimeSpan.FromMinutes(10);
+    /// <summary>...to this long after the end (30 minutes)...</summary>
+    public static readonly TimeSpan CallUntil = TimeSpan.FromMinutes(30);
+    /// <summary>...when it lasted over this many seconds (45).</summary>
+    public const int CallOverSeconds = 45;
+
+    public sealed record SweepResult(int Verified, int Shown, int NoShows);
+
+    /// <summary>
+    /// The 48-hour rule's decision for an appointment the client has not answered for: the lead's YES to the check-in;
+    /// else the lead's first call starting from <see cref="CallFrom"/> before the start to <see cref="CallUntil"/> after
+    /// the end and lasting over <see cref="CallOverSeconds"/> s; else a no-show. With the evidence in words.
+    /// </summary>
+    public static (AppointmentStatus Status, VerificationSource Source, string Note) Decide(Appointment a, IEnumerable<CallLog> leadCalls)
+    {
+        if (a.LeadAnswer == true)
+            return (AppointmentStatus.Shown, VerificationSource.Lead, $"The lead replied YES to the check-in{(a.LeadAnsweredAt is { } at ? $" at {at.UtcDateTime:yyyy-MM-dd HH:mm} UTC" : "")}.");
+        var call = leadCalls
+            .Where(c => c.LeadId == a.LeadId && a.LeadId is not null && c.StartedAt is { } s && s >= a.StartsAt - CallFrom && s <= a.EndsAt + CallUntil && c.DurationSeconds > CallOverSeconds)
+            .OrderBy(c => c.StartedAt).FirstOrDefault();
+        if (call is not null)
+            return (AppointmentStatus.Shown, VerificationSource.Call,
+                $"A call with the lead ({call.ProviderCallId}, {call.DurationSeconds} s) started at {call.StartedAt!.Value.UtcDateTime:yyyy-MM-dd HH:mm} UTC, between 10 minutes before the start and 30 minutes after the end.");
+        return (AppointmentStatus.NoShow, VerificationSource.None,
+            "No answer from the client within 48 hours of the end, no YES from the lead to the check-in, and no call with the lead of over 45 s from 10 minutes before the start to 30 minutes after the end.");
+    }
+
+    /// <summary>
+    /// Verifies up to <paramref name="limit"/> of the client's appointments still BOOKED 48 hours after their end, oldest
+    /// first, in one transaction: their rows are locked (SKIP LOCKED: another instance takes others), decided, the
+    /// no-shows' rebook sequences planned, all saved together. Returns what it did; fewer than the limit: none is left.
+    /// </summary>
+    public async Task<SweepResult> VerifyDueAsync(int limit, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var cutoff = now - ReminderSchedule.VerifyAfter;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var due = await db.Appointments.FromSql($"""
+            SELECT * FROM appointments WHERE status = 'booked' AND ends_at <= {cutoff} ORDER BY ends_at LIMIT {limit} FOR UPDATE SKIP LOCKED
+            """).ToListAsync(ct);
+        if (due.Count == 0) return new(0, 0, 0);
+        var leadIds = due.Where(a => a.LeadId is not null).Select(a => a.LeadId!.Value).Distinct().ToList();
+        var (from, until) = (due.Min(a => a.StartsAt) - CallFrom, due.Max(a => a.EndsAt) + CallUntil);
+        var calls = leadIds.Count == 0 ? [] : await db.CallLogs.AsNoTracking()
+            .Where(c => c.LeadId != null && leadIds.Contains(c.LeadId.Value) && c.StartedAt >= from && c.StartedAt <= until && c.DurationSeconds > CallOverSeconds)
+            .ToListAsync(ct);
+        var byLead = calls.ToLookup(c => c.LeadId);
+        foreach (var a in due)
+        {
+            (a.Status, var source, a.VerificationNote) = Decide(a, byLead[a.LeadId]);
+            a.VerificationSource = source;
+            a.VerifiedAt = now;
+        }
+        var noShows = due.Where(a => a.Status == AppointmentStatus.NoShow).ToList();
+        await rebook.StartAsync(noShows, ct);
+        await db.SaveChangesInBulkAsync(ct);
+        await tx.CommitAsync(ct);
+        await AnnounceAsync(due[0].ClientId, "appointments:verify");
+        return new(due.Count, due.Count - noShows.Count, noShows.Count);
+    }
+
+    /// <summary>
+    /// The one place a changed outcome is announced: the dashboards' KPIs move (shown, verified, show rate); billing's
+    /// milestones (every 25th shown appointment, issue 16) are counted from here.
+    /// </summary>
+    private Task AnnounceAsync(Guid clientId, string reason) => kpis.PublishAsync(clientId, reason);
 
     /// <summary>Why the client cannot answer for this appointment now, or nothing.</summary>
     public static FieldIssue? RefuseClientAnswer(Appointment appointment, DateTimeOffset now) =>
@@ -51,6 +125,7 @@ public sealed class AppointmentVerification(CallviaDbContext db, TimeProvider cl
         appointment.ClientAnsweredAt = now;
         appointment.Status = status;
         appointment.VerificationSource = VerificationSource.Client;
+        appointment.VerificationNote = $"The client answered {(showed ? "that the lead came" : "that the lead did not come")} at {now.UtcDateTime:yyyy-MM-dd HH:mm} UTC.";
         appointment.VerifiedAt = now;
         return true;
     }
@@ -73,9 +148,12 @@ public sealed class AppointmentVerification(CallviaDbContext db, TimeProvider cl
 
         var previous = appointment.Status;
         var changed = ApplyClientAnswer(appointment, showed, note, now);
+        if (changed && appointment.Status == AppointmentStatus.NoShow) await rebook.StartAsync([appointment], ct);
+        if (changed && appointment.Status == AppointmentStatus.Shown)
+            await RebookSequence.StopForAppointmentAsync(db, appointment.Id, "Not sent: the client answered that the lead came.", now, ct);
         await db.SaveChangesAsync(ct);
         // shown, verified and the show rate move with the outcome
-        if (changed) await kpis.PublishAsync(appointment.ClientId, "appointments:verify");
+        if (changed) await AnnounceAsync(appointment.ClientId, "appointments:verify");
         return new(appointment, previous, changed, []);
     }
 }

@@ -10,7 +10,8 @@ namespace Callvia.Core.Messaging;
 /// A text from a lead: kept as an inbound message; STOP (and the usual synonyms) opts the number out
 /// everywhere in the tenant and suppresses it, with one confirmation (a second STOP sends none);
 /// YES / NO answers the latest check-in sent to that number (the lead's answer on that appointment).
-/// Outbound texts are recorded as 'simulated' until a sending provider is configured.
+/// The confirmation is scheduled for now and sent by the jobs service (ScheduledMessageSender), the one text that still
+/// goes to a number that just opted out.
 /// </summary>
 public sealed class InboundSms(CallviaDbContext db, TimeProvider clock)
 {
@@ -42,10 +43,11 @@ public sealed class InboundSms(CallviaDbContext db, TimeProvider clock)
             if (!await db.Suppressions.AnyAsync(s => s.PhoneE164 == phone, ct))
             {
                 db.Suppressions.Add(new Suppression { PhoneE164 = phone, Source = "sms", Reason = "replied " + word });
+                // the one confirmation, sent by the jobs service's sender at once (SIMULATED without MessageBird's key)
                 db.Messages.Add(new Message
                 {
                     LeadId = leads.FirstOrDefault()?.Id, Kind = MessageKinds.OptOutConfirmation, Channel = MessageChannel.Sms,
-                    Status = MessageStatus.Simulated, ToAddress = phone, FromAddress = to, Body = OptOutConfirmationText, SentAt = now,
+                    Status = MessageStatus.Scheduled, ToAddress = phone, Body = OptOutConfirmationText, ScheduledFor = now,
                 });
             }
             return;
@@ -53,8 +55,9 @@ public sealed class InboundSms(CallviaDbContext db, TimeProvider clock)
 
         bool? answer = Yes.Contains(word) ? true : No.Contains(word) ? false : null;
         if (answer is null) return;
-        var checkIn = await db.Messages.Where(m => m.Kind == MessageKinds.CheckIn && m.ToAddress == phone && m.AppointmentId != null
-                                                   && m.Status != MessageStatus.Cancelled)
+        // the latest check-in that went out (one still scheduled, of a later appointment, was not asked yet)
+        var checkIn = await db.Messages.Where(m => m.Kind == MessageKinds.CheckIn && m.ToAddress == phone && m.AppointmentId != null && m.SentAt != null
+                                                   && (m.Status == MessageStatus.Sent || m.Status == MessageStatus.Delivered || m.Status == MessageStatus.Simulated))
             .OrderByDescending(m => m.SentAt).FirstOrDefaultAsync(ct);
         if (checkIn is not null && await db.Appointments.SingleOrDefaultAsync(a => a.Id == checkIn.AppointmentId, ct) is { } appointment
             && appointment.LeadAnswer is null)

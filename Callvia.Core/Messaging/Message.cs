@@ -4,7 +4,7 @@ namespace Callvia.Core.Messaging;
 
 public enum MessageChannel { Sms, Email }
 public enum MessageDirection { Outbound, Inbound }
-public enum MessageStatus { Scheduled, Sent, Delivered, Failed, Cancelled, Simulated, Received }
+public enum MessageStatus { Scheduled, Sent, Delivered, Failed, Cancelled, Simulated, Received, Bounced }
 
 /// <summary>Well-known kinds; a scheduled kind is unique per appointment and channel.</summary>
 public static class MessageKinds

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Callvia.Core.Messaging;
 
 /// <summary>
-/// Keeps an appointment's reminders in step with the booking (design "Booking"; docs/reminders.md), called wherever an
+/// Keeps an appointment's reminders and its check-in in step with the booking (design "Booking"; docs/reminders.md), called wherever an
 /// appointment changes (the Cal.com events, <see cref="CalcomBookingEvents"/>). A booked appointment of a lead who may be
 /// messaged gets the reminders <see cref="ReminderSchedule.Plan"/> says, as SCHEDULED messages (one per appointment, kind
 /// and channel: a unique index); a reminder not yet taken by a sender moves with the appointment's time; one the plan no
@@ -18,6 +18,9 @@ namespace Callvia.Core.Messaging;
 /// </summary>
 public sealed class ReminderPlanner(CallviaDbContext db, TimeProvider clock)
 {
+    /// <summary>What the planner owns on an appointment: its reminders and its check-in.</summary>
+    private static readonly string[] Planned = [.. ReminderSchedule.Kinds, MessageKinds.CheckIn];
+
     private List<MessageTemplate>? _templates;
 
     public async Task SyncAsync(IEnumerable<Appointment> appointments, CancellationToken ct)
@@ -29,9 +32,9 @@ public sealed class ReminderPlanner(CallviaDbContext db, TimeProvider clock)
     public async Task SyncAsync(Appointment appointment, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var existing = db.Messages.Local.Where(m => m.AppointmentId == appointment.Id && ReminderSchedule.Kinds.Contains(m.Kind)).ToList();
+        var existing = db.Messages.Local.Where(m => m.AppointmentId == appointment.Id && Planned.Contains(m.Kind)).ToList();
         if (db.Entry(appointment).State != EntityState.Added)
-            existing = [.. existing.Union(await db.Messages.Where(m => m.AppointmentId == appointment.Id && ReminderSchedule.Kinds.Contains(m.Kind)).ToListAsync(ct))];
+            existing = [.. existing.Union(await db.Messages.Where(m => m.AppointmentId == appointment.Id && Planned.Contains(m.Kind)).ToListAsync(ct))];
         var lead = appointment.LeadId is { } leadId ? await db.Leads.FindAsync([leadId], ct) : null;
 
         string? stop = appointment.Status != AppointmentStatus.Booked ? "The appointment was cancelled."
@@ -46,8 +49,12 @@ public sealed class ReminderPlanner(CallviaDbContext db, TimeProvider clock)
 
         var client = db.Clients.Local.FirstOrDefault(c => c.Id == appointment.ClientId) ?? await db.Clients.SingleAsync(ct);
         var zone = Kpis.KpiPeriod.Zone(LeadTimeZone.Of(lead, appointment.AttendeeTimeZone ?? client.TimeZone));
-        var enabled = ReminderSchedule.Kinds.Where(k => !client.MessageKindsOff.Contains(k)).ToHashSet();
-        var plan = ReminderSchedule.Plan(appointment.StartsAt, zone, now, enabled);
+        var enabled = Planned.Where(k => !client.MessageKindsOff.Contains(k)).ToHashSet();
+        var plan = ReminderSchedule.Plan(appointment.StartsAt, zone, now, enabled).ToList();
+        if (enabled.Contains(MessageKinds.CheckIn) && ReminderSchedule.PlanCheckIn(appointment.EndsAt, zone, now) is { } checkIn)
+            plan.Add(new PlannedReminder(MessageKinds.CheckIn, MessageChannel.Sms, checkIn, appointment.EndsAt + ReminderSchedule.CheckInAfter));
+        // a lead who books again is done with the rebook sequence of an earlier no-show
+        await RebookSequence.StopForLeadAsync(db, lead.Id, appointment.Id, "Not sent: the lead booked again.", now, ct);
         var values = MessageTemplates.Values(client, lead, appointment);
         _templates ??= await db.MessageTemplates.AsNoTracking().ToListAsync(ct);
 
@@ -90,7 +97,7 @@ public sealed class ReminderPlanner(CallviaDbContext db, TimeProvider clock)
     /// <summary>Scheduled and not taken by a sender yet: free to move or cancel.</summary>
     public static bool Pending(Message m) => m.Status == MessageStatus.Scheduled && m.ClaimedAt is null && m.ProviderMessageId is null;
 
-    private static void Cancel(Message m, string reason, DateTimeOffset now)
+    internal static void Cancel(Message m, string reason, DateTimeOffset now)
     {
         m.Status = MessageStatus.Cancelled;
         m.Error = reason;

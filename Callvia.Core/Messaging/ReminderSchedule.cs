@@ -47,6 +47,26 @@ public static class ReminderSchedule
         return [.. planned.OrderBy(p => p.SendAt).ThenBy(p => p.Channel)];
     }
 
+    /// <summary>
+    /// The check-in SMS after the appointment ("did you make it?"): <see cref="CheckInAfter"/> after its end, moved to
+    /// 08:00 when that falls in quiet hours; null when that time has passed already when it is planned, or would come
+    /// after the 48-hour verification (which would no longer read the answer).
+    /// </summary>
+    public static DateTimeOffset? PlanCheckIn(DateTimeOffset endsAt, TimeZoneInfo zone, DateTimeOffset now)
+    {
+        var send = OutOfQuietHours(endsAt + CheckInAfter, zone);
+        return send < now || send >= endsAt + VerifyAfter ? null : send;
+    }
+
+    /// <summary>How long after the end the check-in goes (the lead has left, and still remembers).</summary>
+    public static readonly TimeSpan CheckInAfter = TimeSpan.FromMinutes(15);
+
+    /// <summary>How long after the end the appointment is verified by itself when the client has not answered (design).</summary>
+    public static readonly TimeSpan VerifyAfter = TimeSpan.FromHours(48);
+
+    /// <summary>An SMS due at <paramref name="due"/> moved out of quiet hours (to 08:00 local), else unchanged.</summary>
+    public static DateTimeOffset OutOfQuietHours(DateTimeOffset due, TimeZoneInfo zone) => InQuietHours(due, zone) ? QuietHoursEnd(due, zone) : due;
+
     /// <summary>Whether <paramref name="at"/> falls inside SMS quiet hours (21:00 up to 08:00) in <paramref name="zone"/>.</summary>
     public static bool InQuietHours(DateTimeOffset at, TimeZoneInfo zone)
     {

@@ -12,8 +12,9 @@ namespace Callvia.Core.Messaging;
 /// the interrupted-message sweep, never sent again). Every rule is checked again at the moment of sending, because the
 /// world moved since the message was planned: a message is CANCELLED, with the reason, when its lead is gone or opted
 /// out, the number is on the do-not-contact list, the address bounced, the client turned its kind off, its appointment
-/// is no longer booked or has started, or an SMS would go out inside the lead's quiet hours (a backlog pushed it
-/// there). The text is rendered again from the client's current template with the current lead and appointment. The
+/// is no longer booked or has started (a reminder), the client has answered or the appointment was verified (a
+/// check-in), the appointment is no longer a no-show, the lead booked again or the client has no booking page (a rebook
+/// step), or an SMS would go out inside the lead's quiet hours (a backlog pushed it there). The text is rendered again from the client's current template with the current lead and appointment. The
 /// rest are handed to the providers (<see cref="MessageDelivery.HandOverAsync"/>), <see cref="Parallelism"/> at once,
 /// and the outcomes saved together.
 /// </summary>
@@ -41,6 +42,9 @@ public sealed class ScheduledMessageSender(CallviaDbContext db, MessageDelivery 
         var emails = messages.Where(m => m.Channel == MessageChannel.Email).Select(m => m.ToAddress.Trim().ToLowerInvariant()).Distinct().ToList();
         var bounced = (await db.EmailBounces.Where(b => emails.Contains(b.Email)).Select(b => b.Email).ToListAsync(ct)).ToHashSet();
         var templates = await db.MessageTemplates.AsNoTracking().ToListAsync(ct);
+        var bookedAgain = await RebookSequence.BookedAgainAsync(db,
+            [.. messages.Where(m => RebookSequence.Kinds.Contains(m.Kind) && m.AppointmentId is not null)
+                .Select(m => appointments.GetValueOrDefault(m.AppointmentId!.Value)).OfType<Appointment>().DistinctBy(a => a.Id)], ct);
         // every reminder of these appointments that is due too (taken in this batch or not): after an outage only the latest goes
         var dueReminders = (await db.Messages.AsNoTracking()
             .Where(m => m.AppointmentId != null && appointmentIds.Contains(m.AppointmentId.Value) && ReminderSchedule.Kinds.Contains(m.Kind)
@@ -54,7 +58,7 @@ public sealed class ScheduledMessageSender(CallviaDbContext db, MessageDelivery 
         {
             var lead = message.LeadId is { } l ? leads.GetValueOrDefault(l) : null;
             var appointment = message.AppointmentId is { } a ? appointments.GetValueOrDefault(a) : null;
-            if ((Refusal(message, client, lead, appointment, suppressed, bounced, now) ?? Superseded(message, dueReminders)) is { } reason)
+            if ((Refusal(message, client, lead, appointment, suppressed, bounced, bookedAgain, now) ?? Superseded(message, dueReminders)) is { } reason)
             {
                 message.Status = MessageStatus.Cancelled;
                 message.Error = reason;
@@ -92,8 +96,10 @@ public sealed class ScheduledMessageSender(CallviaDbContext db, MessageDelivery 
 
     /// <summary>Why this message must not go out now, or null when it may.</summary>
     public static string? Refusal(Message message, Client client, Lead? lead, Appointment? appointment,
-        IReadOnlySet<string> suppressedPhones, IReadOnlySet<string> bouncedEmails, DateTimeOffset now)
+        IReadOnlySet<string> suppressedPhones, IReadOnlySet<string> bouncedEmails, IReadOnlySet<Guid> bookedAgain, DateTimeOffset now)
     {
+        // the reply to a STOP: the one text that goes to a number that just opted out (carriers and the TCPA expect it at once)
+        if (message.Kind == MessageKinds.OptOutConfirmation) return null;
         if (message.LeadId is not null && lead is null) return "Not sent: the lead was deleted.";
         if (lead?.OptedOutAt is not null) return "Not sent: the lead opted out of messages.";
         if (message.Channel == MessageChannel.Sms && (suppressedPhones.Contains(message.ToAddress) || (lead is not null && suppressedPhones.Contains(lead.PhoneE164))))
@@ -104,8 +110,20 @@ public sealed class ScheduledMessageSender(CallviaDbContext db, MessageDelivery 
             return "Not sent: this kind of message is turned off.";
         if (ReminderSchedule.Kinds.Contains(message.Kind))
         {
-            if (appointment is null || appointment.Status != AppointmentStatus.Booked) return "Not sent: the appointment was cancelled.";
-            if (now >= appointment.StartsAt) return "Not sent: the appointment had started when its turn came.";
+            if (appointment is null || appointment.Status == AppointmentStatus.Cancelled) return "Not sent: the appointment was cancelled.";
+            if (now >= appointment.StartsAt || appointment.Status != AppointmentStatus.Booked) return "Not sent: the appointment had started when its turn came.";
+        }
+        if (message.Kind == MessageKinds.CheckIn)
+        {
+            if (appointment is null || appointment.Status == AppointmentStatus.Cancelled) return "Not sent: the appointment was cancelled.";
+            if (appointment.ClientAnswer is not null) return "Not sent: the client had already answered whether the lead came.";
+            if (appointment.Status != AppointmentStatus.Booked) return "Not sent: the appointment was verified already.";
+        }
+        if (RebookSequence.Kinds.Contains(message.Kind))
+        {
+            if (appointment is null || appointment.Status != AppointmentStatus.NoShow) return "Not sent: the appointment is no longer a no-show.";
+            if (bookedAgain.Contains(appointment.Id)) return "Not sent: the lead booked again.";
+            if (string.IsNullOrWhiteSpace(client.BookingUrl)) return "Not sent: the client has no booking page to link to.";
         }
         if (message.Channel == MessageChannel.Sms)
         {

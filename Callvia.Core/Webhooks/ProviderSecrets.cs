@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Callvia.Core.Data;
 using Callvia.Core.Tenancy;
 using Microsoft.AspNetCore.DataProtection;
@@ -88,7 +89,18 @@ public sealed class ProviderSecrets(IServiceProvider services, TenantContext ten
     {
         if (cache.TryGetValue(Key(provider), out string? hit)) return hit;
         var row = await Db.Set<ProviderSecret>().AsNoTracking().SingleOrDefaultAsync(s => s.Provider == provider, ct);
-        var secret = row is null ? null : _protector.Unprotect(row.Protected);
+        string? secret = null;
+        try
+        {
+            secret = row is null ? null : _protector.Unprotect(row.Protected);
+        }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            // a secret this key ring cannot read (the keys were lost or replaced): as if none were set — every delivery is
+            // refused (401) until the client sets it again — and said loudly, never a 500 to the provider
+            services.GetService<Microsoft.Extensions.Logging.ILogger<ProviderSecrets>>()?.LogError(e,
+                "The {Provider} secret of client {ClientId} cannot be decrypted with the current key ring; it must be set again", provider, tenant.ClientId);
+        }
         cache.Set(Key(provider), secret, CacheFor);
         return secret;
     }

@@ -1,6 +1,7 @@
 using Callvia.Core.Webhooks.Providers.Calcom;
 using Callvia.Core.Webhooks.Providers.MessageBird;
 using Callvia.Core.Webhooks.Providers.Retell;
+using Callvia.Core.Webhooks.Providers.SendGrid;
 using Callvia.Core.Webhooks.Providers.Stripe;
 
 namespace Callvia.Core.Webhooks;
@@ -18,13 +19,8 @@ public static class WebhookProviders
         new CalcomWebhook(),
         new StripeWebhook(),
         new MessageBirdWebhook(),
+        new SendGridWebhook(),
     ];
-
-    /// <summary>
-    /// Secrets a client keeps for a provider that has no webhook of ours yet: SendGrid's Event Webhook verification key
-    /// (its delivery events come with the reminders' work).
-    /// </summary>
-    private static readonly string[] SecretOnly = ["sendgrid"];
 
     private static readonly Dictionary<string, IWebhookProvider> ByName = All.ToDictionary(p => p.Name, StringComparer.Ordinal);
 
@@ -33,7 +29,7 @@ public static class WebhookProviders
 
     /// <summary>The secrets a client can set (<see cref="ProviderSecrets"/>), in order.</summary>
     public static readonly IReadOnlyList<string> ClientSecrets =
-        [.. All.Where(p => p.SecretScope == WebhookSecretScope.Client).Select(p => p.Name).Concat(SecretOnly).Order(StringComparer.Ordinal)];
+        [.. All.Where(p => p.SecretScope == WebhookSecretScope.Client).Select(p => p.Name).Order(StringComparer.Ordinal)];
 
     public static IWebhookProvider? Find(string name) => ByName.GetValueOrDefault(name);
 }

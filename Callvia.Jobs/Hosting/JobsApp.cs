@@ -34,6 +34,11 @@ public static class JobsApp
             Jobs.Webhooks.WebhookEventSweep.RecurringId, j => j.RunAsync(TimeSpan.FromSeconds(30), CancellationToken.None), Cron.Minutely());
         app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<Jobs.Messaging.InterruptedMessageSweep>(
             Jobs.Messaging.InterruptedMessageSweep.RecurringId, j => j.RunAsync(CancellationToken.None), "*/5 * * * *");
+        // Jobs:VerifyAppointments=false (the reminders benchmark, which runs the sweep alone) leaves it unscheduled
+        if (app.Configuration.GetValue("Jobs:VerifyAppointments", true))
+            app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<Jobs.Appointments.VerificationSweep>(
+                Jobs.Appointments.VerificationSweep.RecurringId, j => j.RunAsync(CancellationToken.None), "*/5 * * * *");
+        else app.Services.GetRequiredService<IRecurringJobManager>().RemoveIfExists(Jobs.Appointments.VerificationSweep.RecurringId);
         app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseRouting();

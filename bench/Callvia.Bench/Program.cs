@@ -13,6 +13,10 @@ return args.FirstOrDefault() switch
     "dialer-seed" => await DialerBenchmark.SeedAsync(args[1..]),
     "dialer" => await DialerBenchmark.RunAsync(args[1..]),
     "dialer-query" => await DialerBenchmark.QueryAsync(args[1..]),
+    "reminders-seed" => await ReminderBenchmark.SeedAsync(args[1..]),
+    "reminders" => await ReminderBenchmark.RunAsync(args[1..]),
+    "reminders-query" => await ReminderBenchmark.QueryAsync(args[1..]),
+    "verify-sweep" => await ReminderBenchmark.SweepAsync(args[1..]),
     _ => Usage(),
 };
 

@@ -29,6 +29,8 @@ bench_infra() {
 
 bench_cleanup() {
   stop_services "$DATA/run"
+  # BENCH_KEEP=1: the database stays up for a look afterwards (psql with SUPER_CONN's password, printed here)
+  [ -n "${BENCH_KEEP:-}" ] && { echo "==> BENCH_KEEP: PostgreSQL on port $PG_PORT (postgres / ${SUPER_CONN##*Password=}) and Redis left running"; return; }
   stop_redis "$REDIS_PORT"
   stop_postgres "$DATA"
   rm -rf "$DATA"

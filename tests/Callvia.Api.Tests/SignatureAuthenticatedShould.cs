@@ -21,7 +21,7 @@ public sealed class SignatureAuthenticatedShould(ApiFixture fixture)
             .Select(e => e.RoutePattern.RawText!.TrimStart('/'))
             .Order()
             .ToArray();
-        Assert.Equal(["api/webhooks/calcom", "api/webhooks/messagebird", "api/webhooks/retell", "api/webhooks/stripe"], marked);
+        Assert.Equal(["api/webhooks/calcom", "api/webhooks/messagebird", "api/webhooks/retell", "api/webhooks/sendgrid", "api/webhooks/stripe"], marked);
     }
 
     [Fact]

@@ -206,3 +206,92 @@ public sealed class MessageBirdInboxShould(ApiFixture fixture)
         Assert.Equal(0, await fixture.CountAsync($"SELECT count(*) FROM events WHERE provider = 'messagebird' AND client_id = '{tenant.Id}'"));
     }
 }
+
+/// <summary>SendGrid's signed Event Webhook and MessageBird's delivery reports at the tenant's host, verified before anything is stored.</summary>
+[Collection(ApiCollection.Name)]
+public sealed class DeliveryReceiptInboxShould(ApiFixture fixture)
+{
+    private const string MessageBirdKey = "mb_key_for_reports";
+
+    [Fact]
+    public async Task Store_a_signed_sendgrid_batch_once_and_refuse_what_is_unsigned_tampered_stale_or_not_events()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var tenant = await fixture.CreateTenantAsync();
+        await fixture.InTenantAsync(tenant, async sp =>
+        {
+            await sp.GetRequiredService<ProviderSecrets>().SetAsync("sendgrid", Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()), default);
+            return true;
+        });
+        using var api = fixture.Api.CreateClient(tenant.Slug);
+        var u = Guid.NewGuid().ToString("N");
+        var body = $"[{{\"email\":\"a@example.com\",\"timestamp\":1786287700,\"event\":\"delivered\",\"sg_event_id\":\"d-{u}\",\"sg_message_id\":\"abc.filter1\"}}]\r\n";
+        var now = DateTimeOffset.UtcNow;
+        var count = $"SELECT count(*) FROM events WHERE provider = 'sendgrid' AND client_id = '{tenant.Id}'";
+
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(api, body, Sign(key, now, body), now)).StatusCode);
+        var again = await PostAsync(api, body, Sign(key, now.AddSeconds(30), body), now.AddSeconds(30)); // SendGrid retrying the same batch
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Contains("duplicate", await again.Content.ReadAsStringAsync());
+        Assert.Equal(1, await fixture.CountAsync(count));
+
+        var other = body.Replace("d-" + u, "d2-" + u);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(api, other, null, now)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(api, other, Sign(key, now, body), now)).StatusCode);            // signed another body
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(api, other, Sign(key, now.AddMinutes(-11), other), now.AddMinutes(-11))).StatusCode); // stale
+        using var stranger = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(api, other, Sign(stranger, now, other), now)).StatusCode);
+        var notEvents = "{\"event\":\"delivered\"}";
+        var refused = await PostAsync(api, notEvents, Sign(key, now, notEvents), now);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("JSON array", await refused.Content.ReadAsStringAsync());
+        var opens = $"[{{\"email\":\"a@example.com\",\"event\":\"open\",\"sg_event_id\":\"o-{u}\"}}]";
+        var ignored = await PostAsync(api, opens, Sign(key, now, opens), now);
+        Assert.Equal(HttpStatusCode.OK, ignored.StatusCode);
+        Assert.Equal(1, await fixture.CountAsync(count));
+
+        // signed with A's key but sent to B's host: B's key does not verify it
+        var b = await fixture.CreateTenantAsync();
+        using var apiB = fixture.Api.CreateClient(b.Slug);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(apiB, other, Sign(key, now, other), now)).StatusCode);
+        Assert.Equal(0, await fixture.CountAsync($"SELECT count(*) FROM events WHERE provider = 'sendgrid' AND client_id = '{b.Id}'"));
+    }
+
+    [Fact]
+    public async Task Store_a_signed_messagebird_delivery_report_once_per_status()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        await fixture.InTenantAsync(tenant, async sp => { await sp.GetRequiredService<ProviderSecrets>().SetAsync("messagebird", MessageBirdKey, default); return true; });
+        using var api = fixture.Api.CreateClient(tenant.Slug);
+        var id = Guid.NewGuid().ToString("N");
+        foreach (var status in new[] { "sent", "delivered", "delivered" })
+        {
+            var body = $"id={id}&reference={Guid.NewGuid()}&recipient=12125550101&status={status}&statusDatetime=2026-08-19T15%3A00%3A05%2B00%3A00";
+            if (status == "delivered") body = body[..body.IndexOf("&reference")] + "&recipient=12125550101&status=delivered&statusDatetime=2026-08-19T15%3A00%3A09%2B00%3A00";
+            var url = new Uri(api.BaseAddress!, "/api/webhooks/messagebird").ToString();
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/messagebird") { Content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded") };
+            request.Headers.Add("MessageBird-Signature-JWT", MessageBirdSignature.Sign(MessageBirdKey, url, Encoding.UTF8.GetBytes(body), DateTimeOffset.UtcNow));
+            Assert.Equal(HttpStatusCode.OK, (await api.SendAsync(request)).StatusCode);
+        }
+        Assert.Equal(2, await fixture.CountAsync($"SELECT count(*) FROM events WHERE provider = 'messagebird' AND client_id = '{tenant.Id}' AND event_type = 'delivery_report'"));
+
+        var neither = "recipient=12125550101&payload=hi";
+        var bad = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/messagebird") { Content = new StringContent(neither, Encoding.UTF8, "application/x-www-form-urlencoded") };
+        bad.Headers.Add("MessageBird-Signature-JWT", MessageBirdSignature.Sign(MessageBirdKey, new Uri(api.BaseAddress!, "/api/webhooks/messagebird").ToString(), Encoding.UTF8.GetBytes(neither), DateTimeOffset.UtcNow));
+        var response = await api.SendAsync(bad);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("delivery report", await response.Content.ReadAsStringAsync());
+    }
+
+    private static string Sign(System.Security.Cryptography.ECDsa key, DateTimeOffset at, string body) =>
+        Convert.ToBase64String(key.SignData(Encoding.UTF8.GetBytes(at.ToUnixTimeSeconds() + body), System.Security.Cryptography.HashAlgorithmName.SHA256,
+            System.Security.Cryptography.DSASignatureFormat.Rfc3279DerSequence));
+
+    private static Task<HttpResponseMessage> PostAsync(HttpClient api, string body, string? signature, DateTimeOffset at)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/sendgrid") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        if (signature is not null) request.Headers.Add("X-Twilio-Email-Event-Webhook-Signature", signature);
+        request.Headers.Add("X-Twilio-Email-Event-Webhook-Timestamp", at.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return api.SendAsync(request);
+    }
+}

@@ -28,7 +28,7 @@ public sealed class InboundSmsShould(JobsFixture fixture)
             return (
                 OptedOut: (await db.Leads.SingleAsync(l => l.Id == lead)).OptedOutAt is not null,
                 Suppressed: await db.Suppressions.CountAsync(s => s.PhoneE164 == "+12125550160" && s.Source == "sms"),
-                Confirmations: await db.Messages.CountAsync(m => m.Kind == MessageKinds.OptOutConfirmation && m.ToAddress == "+12125550160" && m.Status == MessageStatus.Simulated),
+                Confirmations: await db.Messages.CountAsync(m => m.Kind == MessageKinds.OptOutConfirmation && m.ToAddress == "+12125550160" && m.Status == MessageStatus.Scheduled && m.ScheduledFor != null),
                 Inbound: await db.Messages.CountAsync(m => m.Direction == MessageDirection.Inbound && m.FromAddress == "+12125550160"));
         });
         Assert.Equal((true, 1, 1, 2), state);

@@ -32,9 +32,11 @@ internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
         b.HasIndex(m => new { m.ClientId, m.LeadId });
         // a lead's latest messages (Lead.messages) without sorting all of them
         b.HasIndex(m => new { m.LeadId, m.CreatedAt });
-        b.HasIndex(m => new { m.Status, m.ScheduledFor });
-        // the sender's claim of due messages (app_claim_due_messages): the scheduled ones no instance has taken, by time
-        b.HasIndex(m => m.ScheduledFor, "ix_messages_due").HasDatabaseName("ix_messages_due")
+        // the sender's claim of due messages (app_claim_due_messages): the scheduled ones no instance has taken, by time and
+        // then client, so a batch of messages due at the same moment holds few clients (fewer, larger batches per tenant).
+        // No (status, scheduled_for) index beside it: the planner took that one for the claim and sorted every due row
+        // (35 ms for 100 of 30,000 due; 4 ms by this one, bench/reminders.sh).
+        b.HasIndex(m => new { m.ScheduledFor, m.ClientId }, "ix_messages_due").HasDatabaseName("ix_messages_due")
             .HasFilter("status = 'scheduled' AND claimed_at IS NULL AND scheduled_for IS NOT NULL");
         // the interrupted-send sweep: taken, never answered
         b.HasIndex(m => m.ClaimedAt, "ix_messages_claimed").HasDatabaseName("ix_messages_claimed")

@@ -138,6 +138,10 @@ namespace Callvia.Core.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
+                    b.Property<string>("VerificationNote")
+                        .HasColumnType("text")
+                        .HasColumnName("verification_note");
+
                     b.Property<string>("VerificationSource")
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
@@ -1882,9 +1886,6 @@ namespace Callvia.Core.Data.Migrations
                     b.HasIndex("LeadId", "CreatedAt")
                         .HasDatabaseName("ix_messages_lead_id_created_at");
 
-                    b.HasIndex("Status", "ScheduledFor")
-                        .HasDatabaseName("ix_messages_status_scheduled_for");
-
                     b.HasIndex("AppointmentId", "Kind", "Channel")
                         .IsUnique()
                         .HasDatabaseName("ix_messages_appointment_id_kind_channel")
@@ -1894,7 +1895,7 @@ namespace Callvia.Core.Data.Migrations
                         .HasDatabaseName("ix_messages_claimed")
                         .HasFilter("status = 'scheduled' AND claimed_at IS NOT NULL");
 
-                    b.HasIndex(new[] { "ScheduledFor" }, "ix_messages_due")
+                    b.HasIndex(new[] { "ScheduledFor", "ClientId" }, "ix_messages_due")
                         .HasDatabaseName("ix_messages_due")
                         .HasFilter("status = 'scheduled' AND claimed_at IS NULL AND scheduled_for IS NOT NULL");
 

@@ -22,6 +22,7 @@ BEGIN
 END $$;
 
 -- The sender: take up to p_limit scheduled messages due by p_now that no instance has taken, oldest due first,
+-- then by client (a batch of messages due at the same moment holds few clients, so each is sent in larger batches),
 -- skipping rows another instance is taking. Taking is the claim: a taken message is never taken again (at most once,
 -- also across instances and after a crash: app_fail_interrupted_messages ends it). A plain index scan of ix_messages_due
 -- (bitmap scans off), as in app_claim_events: the index keeps the entries of taken messages until a vacuum, and only a
@@ -37,7 +38,7 @@ BEGIN
         WHERE m.id IN (SELECT x.id FROM messages x
                        WHERE x.status = 'scheduled' AND x.claimed_at IS NULL AND x.scheduled_for IS NOT NULL
                          AND x.scheduled_for <= p_now
-                       ORDER BY x.scheduled_for LIMIT p_limit FOR UPDATE SKIP LOCKED)
+                       ORDER BY x.scheduled_for, x.client_id LIMIT p_limit FOR UPDATE SKIP LOCKED)
         RETURNING m.id, m.client_id;
     PERFORM set_config('app.agency', coalesce(previous, 'off'), true);
 END $$;

@@ -42,6 +42,8 @@ public static class MessagingRegistration
         services.AddScoped<MessageTemplates>();
         services.AddScoped<ReminderPlanner>();
         services.AddScoped<ScheduledMessageSender>();
+        services.AddScoped<RebookSequence>();
+        services.AddScoped<DeliveryReceipts>();
         return services;
     }
 

@@ -11,12 +11,14 @@ namespace Callvia.Testing.Fakes;
 /// </summary>
 public sealed class FakeMessageBird : FakeProviderServer
 {
-    public string AccessKey { get; } = "live_" + Guid.NewGuid().ToString("N");
+    public string AccessKey { get; private init; } = "live_" + Guid.NewGuid().ToString("N");
 
-    public static async Task<FakeMessageBird> StartNewAsync()
+    /// <param name="port">0: a free port (tests); the benchmark gives its own.</param>
+    /// <param name="key">The key it accepts; null: a random one.</param>
+    public static async Task<FakeMessageBird> StartNewAsync(int port = 0, string? key = null)
     {
-        var fake = new FakeMessageBird();
-        await fake.StartAsync();
+        var fake = key is null ? new FakeMessageBird() : new FakeMessageBird { AccessKey = key };
+        await fake.StartAsync(port);
         return fake;
     }
 

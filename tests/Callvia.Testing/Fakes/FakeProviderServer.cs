@@ -13,6 +13,9 @@ namespace Callvia.Testing.Fakes;
 /// <summary>One request a fake provider received, as it came over the wire.</summary>
 public sealed record ReceivedRequest(string Method, string Path, string? Authorization, string? ContentType, string RawBody, int AnsweredStatus)
 {
+    /// <summary>When it arrived (wall clock).</summary>
+    public DateTimeOffset At { get; init; } = DateTimeOffset.UtcNow;
+
     public JsonElement Json => JsonSerializer.Deserialize<JsonElement>(RawBody);
 }
 
@@ -45,10 +48,11 @@ public abstract class FakeProviderServer : IAsyncDisposable
 
     protected abstract void Map(WebApplication app);
 
-    protected async Task StartAsync()
+    /// <param name="port">0: a free port.</param>
+    protected async Task StartAsync(int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.ClearProviders();
         _app = builder.Build();
         Map(_app);

@@ -11,12 +11,14 @@ namespace Callvia.Testing.Fakes;
 /// </summary>
 public sealed class FakeSendGrid : FakeProviderServer
 {
-    public string ApiKey { get; } = "SG." + Guid.NewGuid().ToString("N");
+    public string ApiKey { get; private init; } = "SG." + Guid.NewGuid().ToString("N");
 
-    public static async Task<FakeSendGrid> StartNewAsync()
+    /// <param name="port">0: a free port (tests); the benchmark gives its own.</param>
+    /// <param name="key">The key it accepts; null: a random one.</param>
+    public static async Task<FakeSendGrid> StartNewAsync(int port = 0, string? key = null)
     {
-        var fake = new FakeSendGrid();
-        await fake.StartAsync();
+        var fake = key is null ? new FakeSendGrid() : new FakeSendGrid { ApiKey = key };
+        await fake.StartAsync(port);
         return fake;
     }
 

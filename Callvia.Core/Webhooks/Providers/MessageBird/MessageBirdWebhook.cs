@@ -10,11 +10,14 @@ namespace Callvia.Core.Webhooks.Providers.MessageBird;
 /// MessageBird inbound SMS (Flow Builder "Forward to URL", contracts/messagebird.md): form-encoded or JSON, fields in the
 /// body or the query; verified by the <c>MessageBird-Signature-JWT</c> header with the client's signing key. Stored as a
 /// small JSON document of the fields we use plus the raw body, once per message id (or per body when there is none),
-/// applied by <see cref="InboundSms"/>.
+/// applied by <see cref="InboundSms"/>. Delivery reports (the account's status-report URL set to this endpoint) carry no
+/// originator but a status and the message's id or our reference: stored once per (message, status, time) and applied by
+/// <see cref="DeliveryReceipts"/>.
 /// </summary>
 public sealed class MessageBirdWebhook : IWebhookProvider
 {
     public const string SignatureHeader = "MessageBird-Signature-JWT";
+    public const string DeliveryReport = "delivery_report";
 
     public string Name => "messagebird";
     public WebhookSecretScope SecretScope => WebhookSecretScope.Client;
@@ -37,8 +40,23 @@ public sealed class MessageBirdWebhook : IWebhookProvider
         {
             foreach (var (name, value) in Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(request.Text)) fields[name] = value.ToString();
         }
-        if (!fields.TryGetValue("originator", out var originator) || string.IsNullOrWhiteSpace(originator))
-            return WebhookClassification.Refuse("The message has no 'originator'.");
+        // a delivery report (the account's status-report URL is this endpoint too): the message's id or our reference, and a status
+        if ((!fields.TryGetValue("originator", out var originator) || string.IsNullOrWhiteSpace(originator))
+            && fields.TryGetValue("status", out var status) && status.Length > 0
+            && (fields.GetValueOrDefault("id") is { Length: > 0 } || fields.GetValueOrDefault("reference") is { Length: > 0 }))
+        {
+            foreach (var name in new[] { "id", "reference", "status", "statusDatetime" })
+                if (Validation.TextInput.Problem($"The report's '{name}'", fields.GetValueOrDefault(name)) is { } bad) return WebhookClassification.Refuse(bad);
+            var report = JsonSerializer.Serialize(new
+            {
+                id = fields.GetValueOrDefault("id"), reference = fields.GetValueOrDefault("reference"), recipient = fields.GetValueOrDefault("recipient"),
+                status, statusDatetime = fields.GetValueOrDefault("statusDatetime"), statusErrorCode = fields.GetValueOrDefault("statusErrorCode"),
+            });
+            return WebhookClassification.Store(DeliveryReport,
+                $"report:{fields.GetValueOrDefault("id") ?? fields.GetValueOrDefault("reference")}:{status}:{fields.GetValueOrDefault("statusDatetime")}", report);
+        }
+        if (string.IsNullOrWhiteSpace(originator))
+            return WebhookClassification.Refuse("The message has no 'originator' (an inbound SMS) nor a 'status' with an 'id' or 'reference' (a delivery report).");
         if (!fields.TryGetValue("payload", out var message)) fields.TryGetValue("body", out message);
         var document = JsonSerializer.Serialize(new
         {
@@ -54,6 +72,7 @@ public sealed class MessageBirdWebhook : IWebhookProvider
         return WebhookClassification.Store("inbound_sms", key, document);
     }
 
-    public Task ApplyAsync(WebhookEvent ev, JsonElement payload, IServiceProvider services, CancellationToken ct) =>
-        services.GetRequiredService<InboundSms>().ApplyAsync(payload, ct);
+    public Task ApplyAsync(WebhookEvent ev, JsonElement payload, IServiceProvider services, CancellationToken ct) => ev.EventType == DeliveryReport
+        ? services.GetRequiredService<DeliveryReceipts>().ApplyMessageBirdAsync(payload, ct)
+        : services.GetRequiredService<InboundSms>().ApplyAsync(payload, ct);
 }
