@@ -1,17 +1,7 @@
-using Callvia.Core;
-using Callvia.Core.Appointments;
-using Callvia.Core.Data;
-using Callvia.Core.Leads;
 using Callvia.Core.Messaging;
-using Callvia.Core.Webhooks;
 using Callvia.Jobs.Messaging;
 using Callvia.Testing;
-using Callvia.Testing.Fakes;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Xunit;
 

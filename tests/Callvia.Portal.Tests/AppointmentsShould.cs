@@ -101,4 +101,28 @@ public sealed class AppointmentsShould(PortalFixture fixture)
             Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
         Assert.Equal(1, await fixture.CountAsync($"SELECT count(*) FROM appointments WHERE id = '{past}' AND status = 'shown' AND verification_source = 'client'"));
     }
+
+    [Fact]
+    public async Task Show_the_evidence_of_the_rule_that_decided_and_an_appointments_reminders_on_the_leads_history()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        var past = await PastAppointmentAsync(tenant, startedHoursAgo: 60);
+        await fixture.ExecuteAsync($"""
+            UPDATE appointments SET status = 'shown', verification_source = 'call', verified_at = now(),
+                   verification_note = 'A call with the lead (call_evidence_1, 95 s) started at 2026-12-01 15:05 UTC, between 10 minutes before the start and 30 minutes after the end.'
+            WHERE id = '{past}';
+            INSERT INTO messages (id, client_id, lead_id, appointment_id, kind, channel, direction, status, to_address, body, error, scheduled_for, created_at, updated_at)
+            SELECT '{Guid.CreateVersion7()}', client_id, lead_id, id, 'reminder_2h', 'sms', 'outbound', 'cancelled', '+12025550100', 'See you soon',
+                   'Not sent: the lead opted out of messages.', starts_at - interval '2 hours', now(), now() FROM appointments WHERE id = '{past}'
+            """);
+        var lead = await fixture.InTenantAsync(tenant, sp => sp.GetRequiredService<CallviaDbContext>().Appointments.Where(a => a.Id == past).Select(a => a.LeadId!.Value).SingleAsync());
+        using var portal = fixture.Portal.CreateClient(tenant.Slug);
+        await portal.SignInAsync(tenant.AdminEmail, tenant.Password);
+
+        var shown = await portal.GetStringAsync("/appointments?show=shown");
+        Assert.Contains("A call with the lead (call_evidence_1, 95 s)", shown);
+        var history = await portal.GetStringAsync($"/leads/{lead}");
+        Assert.Contains("A call with the lead (call_evidence_1, 95 s)", history);
+        Assert.Contains("Not sent: the lead opted out of messages.", history);
+    }
 }
