@@ -11,7 +11,8 @@ namespace Callvia.Portal.Hosting;
 public sealed class WebhookUrls(IConfiguration configuration, IOptions<TenancyOptions> tenancy)
 {
     public static readonly IReadOnlyList<(string Provider, string Label)> Providers =
-        [("retell", "Retell AI (agent webhook)"), ("calcom", "Cal.com (webhook subscriber URL)"), ("messagebird", "MessageBird (SMS flow webhook)")];
+        [("retell", "Retell AI (agent webhook)"), ("calcom", "Cal.com (webhook subscriber URL)"),
+         ("messagebird", "MessageBird (SMS flow webhook and status reports)"), ("sendgrid", "SendGrid (signed Event Webhook)")];
 
     public string For(TenantInfo client, string provider) => $"{Origin(client)}/api/webhooks/{provider}";
 

@@ -121,6 +121,8 @@ public sealed class AppointmentsShould(PortalFixture fixture)
 
         var shown = await portal.GetStringAsync("/appointments?show=shown");
         Assert.Contains("A call with the lead (call_evidence_1, 95 s)", shown);
+        Assert.Contains("data-testid=\"appointment-messages\"", shown); // the card lists its reminders, with why one was not sent
+        Assert.Contains("Not sent: the lead opted out of messages.", shown);
         var history = await portal.GetStringAsync($"/leads/{lead}");
         Assert.Contains("A call with the lead (call_evidence_1, 95 s)", history);
         Assert.Contains("Not sent: the lead opted out of messages.", history);

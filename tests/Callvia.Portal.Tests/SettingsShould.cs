@@ -22,6 +22,7 @@ public sealed class SettingsShould(PortalFixture fixture)
         Assert.Equal("page", await page.GetAttributeAsync("[data-testid=nav] >> text=Settings", "aria-current"));
         Assert.Contains($"{tenant.Slug}.localhost", await page.InnerTextAsync("[data-testid=webhook-retell]"));
         Assert.EndsWith("/api/webhooks/retell", await page.InnerTextAsync("[data-testid=webhook-retell]"));
+        Assert.EndsWith("/api/webhooks/sendgrid", await page.InnerTextAsync("[data-testid=webhook-sendgrid]"));
         await ShotAsync(page, "settings");
 
         // a user: a bad address refused next to the field, then added with a one-time link
@@ -141,5 +142,64 @@ public sealed class SettingsShould(PortalFixture fixture)
         using (var foreign = await admin.PostFormAsync("/settings", "/settings?handler=RemoveUser", new() { ["userId"] = bUserId.ToString() }))
             Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
         Assert.Equal(1, await fixture.CountAsync($"SELECT count(*) FROM users WHERE email = '{bUser}'"));
+    }
+
+    [Fact]
+    public async Task Let_an_admin_word_preview_reset_and_switch_the_automated_messages_refusing_unknown_placeholders()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        using var portal = fixture.Portal.CreateClient(tenant.Slug);
+        await portal.SignInAsync(tenant.AdminEmail, tenant.Password);
+        const string page = "/settings/messages";
+        Assert.Contains("reminder 24h", await portal.GetStringAsync(page));
+
+        using (var refused = await portal.PostFormAsync(page, page + "?handler=Save", new() { ["kind"] = "reminder_2h", ["channel"] = "Sms", ["body"] = "Hi {{firstname}}" }))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+            var html = await refused.Content.ReadAsStringAsync();
+            Assert.Contains("Unknown placeholder {{firstname}}", System.Net.WebUtility.HtmlDecode(html));
+            Assert.Contains("Hi {{firstname}}", System.Net.WebUtility.HtmlDecode(html)); // the text typed stays in the field
+        }
+        Assert.Equal(0, await fixture.CountAsync($"SELECT count(*) FROM message_templates WHERE client_id = '{tenant.Id}' AND kind = 'reminder_2h'"));
+
+        using (var preview = await portal.PostFormAsync(page, page + "?handler=Preview", new() { ["kind"] = "reminder_2h", ["channel"] = "Sms", ["body"] = "{{first_name}}, see you at {{time}} 😊" }))
+        {
+            var html = System.Net.WebUtility.HtmlDecode(await preview.Content.ReadAsStringAsync());
+            Assert.Contains("Alex, see you at 10:00 AM", html);
+            Assert.Contains("UCS-2", html);
+        }
+        using (var saved = await portal.PostFormAsync(page, page + "?handler=Save", new() { ["kind"] = "reminder_2h", ["channel"] = "Sms", ["body"] = "{{first_name}}, see you at {{time}}." }))
+            Assert.Equal(System.Net.HttpStatusCode.Redirect, saved.StatusCode);
+        Assert.Equal("{{first_name}}, see you at {{time}}.", await fixture.TextAsync($"SELECT body FROM message_templates WHERE client_id = '{tenant.Id}' AND kind = 'reminder_2h'"));
+        using (var off = await portal.PostFormAsync(page, page + "?handler=Switch", new() { ["kind"] = "checkin", ["enabled"] = "false" }))
+            Assert.Equal(System.Net.HttpStatusCode.Redirect, off.StatusCode);
+        Assert.Equal("{checkin}", await fixture.TextAsync($"SELECT message_kinds_off::text FROM clients WHERE id = '{tenant.Id}'"));
+        using (var reset = await portal.PostFormAsync(page, page + "?handler=Reset", new() { ["kind"] = "reminder_2h", ["channel"] = "Sms" }))
+            Assert.Equal(System.Net.HttpStatusCode.Redirect, reset.StatusCode);
+        Assert.Equal(0, await fixture.CountAsync($"SELECT count(*) FROM message_templates WHERE client_id = '{tenant.Id}' AND kind = 'reminder_2h'"));
+
+        // a client user may not
+        var email = await fixture.CreateClientUserAsync(tenant);
+        using var user = fixture.Portal.CreateClient(tenant.Slug);
+        await user.SignInAsync(email, TestData.Password);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await user.GetAsync(page)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Preview_a_message_in_the_browser_from_the_settings()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        await using var browser = await LaunchAsync();
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(fixture.Portal.HostUri(tenant.Slug) + "settings");
+        await SignInAsync(page, tenant);
+        await page.ClickAsync("[data-testid=messages-link]");
+        await page.WaitForSelectorAsync("[data-testid=template-reminder_2h-sms]");
+        await page.FillAsync("#reminder_2h-sms-body", "{{first_name}}, see you at {{time}} at {{location}}.");
+        await page.ClickAsync("[data-testid=preview-reminder_2h-sms]");
+        await page.WaitForSelectorAsync("[data-testid=preview-text-reminder_2h-sms]");
+        Assert.Contains("Alex, see you at 10:00 AM at 123 Main Street.", await page.InnerTextAsync("[data-testid=preview-text-reminder_2h-sms]"));
+        Assert.Contains("1 segment", await page.InnerTextAsync("[data-testid=segments-reminder_2h-sms]"));
+        await ShotAsync(page, "settings-messages");
     }
 }

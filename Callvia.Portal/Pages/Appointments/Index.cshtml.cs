@@ -18,7 +18,8 @@ public sealed class IndexModel(CallviaDbContext db, AppointmentVerification veri
 {
     public const int PageSize = 50, CalendarLimit = 2000;
 
-    public sealed record Row(Appointment Appointment, string? LeadName);
+    /// <summary>An appointment with its lead's name and its own messages (reminders, check-in, rebook steps), in the order they are due.</summary>
+    public sealed record Row(Appointment Appointment, string? LeadName, IReadOnlyList<Core.Messaging.Message> Messages);
 
     [BindProperty(SupportsGet = true)] public string? Layout { get; set; }
     [BindProperty(SupportsGet = true, Name = "show")] public string? Show { get; set; }
@@ -127,7 +128,11 @@ public sealed class IndexModel(CallviaDbContext db, AppointmentVerification veri
         var leadIds = found.Where(x => x.LeadId is not null).Select(x => x.LeadId!.Value).Distinct().ToList();
         var names = await db.Leads.AsNoTracking().Where(l => leadIds.Contains(l.Id))
             .Select(l => new { l.Id, l.FirstName, l.LastName }).ToDictionaryAsync(l => l.Id, l => $"{l.FirstName} {l.LastName}".Trim(), ct);
-        Rows = found.Select(x => new Row(x, x.LeadId is { } id && names.TryGetValue(id, out var n) && n.Length > 0 ? n : x.AttendeeName)).ToList();
+        var ids = found.Select(x => x.Id).ToList();
+        var messages = (await db.Messages.AsNoTracking().Where(m => m.AppointmentId != null && ids.Contains(m.AppointmentId.Value))
+            .OrderBy(m => m.ScheduledFor ?? m.CreatedAt).ThenBy(m => m.Id).ToListAsync(ct)).ToLookup(m => m.AppointmentId!.Value);
+        Rows = found.Select(x => new Row(x, x.LeadId is { } id && names.TryGetValue(id, out var n) && n.Length > 0 ? n : x.AttendeeName,
+            [.. messages[x.Id]])).ToList();
     }
 
     /// <summary>Whether the client may answer for it now (not cancelled, started), as the rule says.</summary>
