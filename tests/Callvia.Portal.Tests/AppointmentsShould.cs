@@ -3,6 +3,7 @@ using Callvia.Core.Data;
 using Callvia.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
 using Xunit;
 using static Callvia.Portal.Tests.BrowserKit;
 
@@ -47,7 +48,8 @@ public sealed class AppointmentsShould(PortalFixture fixture)
         var card = page.Locator($"#a-{past}");
         await card.Locator("input[name=note]").FillAsync("Came with her husband");
         await card.Locator("[data-testid=answer-shown]").ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("saved=shown"));
+        await page.WaitForURLAsync(url => url.Contains("saved=shown"), new() { WaitUntil = WaitUntilState.Commit });
+        await page.WaitForSelectorAsync("[data-testid=notice]");
         Assert.Equal("Recorded: the lead showed up.", await page.InnerTextAsync("[data-testid=notice]"));
         Assert.Equal(1, await fixture.CountAsync($"SELECT count(*) FROM appointments WHERE id = '{past}' AND status = 'shown' AND verification_source = 'client' AND client_note = 'Came with her husband'"));
         Assert.Equal(0, await page.Locator("[data-testid=to-verify-count]").CountAsync());
@@ -57,7 +59,8 @@ public sealed class AppointmentsShould(PortalFixture fixture)
         await page.WaitForURLAsync(url => url.Contains("show=shown"));
         Assert.Contains("Decided by the client's answer", await page.InnerTextAsync($"#a-{past} [data-testid=decided-by]"));
         await page.ClickAsync($"#a-{past} [data-testid=answer-no-show]");
-        await page.WaitForURLAsync(url => url.Contains("saved=no_show"));
+        await page.WaitForURLAsync(url => url.Contains("saved=no_show"), new() { WaitUntil = WaitUntilState.Commit });
+        await page.WaitForSelectorAsync("[data-testid=notice]");
         Assert.Equal(1, await fixture.CountAsync($"SELECT count(*) FROM appointments WHERE id = '{past}' AND status = 'no_show' AND client_answer = false"));
 
         // the month calendar holds both appointments on their local days; the week of today holds today's

@@ -54,20 +54,23 @@ public sealed class CampaignsAndLeadsShould(PortalFixture fixture)
         await page.UncheckAsync("[data-testid=new-campaign-dialog] [data-testid=day-Saturday]");
         await page.UncheckAsync("[data-testid=new-campaign-dialog] [data-testid=requires-consent]");
         await page.ClickAsync("[data-testid=create-campaign]");
-        await page.WaitForURLAsync(url => url.Contains("saved=created"));
+        await page.WaitForURLAsync(url => url.Contains("saved=created"), new() { WaitUntil = WaitUntilState.Commit });
+        await page.WaitForSelectorAsync("[data-testid=notice]");
         Assert.Equal(name, await page.InnerTextAsync("[data-testid=campaign-name]"));
         Assert.Equal("draft", await page.InnerTextAsync("[data-testid=campaign-status]"));
         Assert.Equal(1, await fixture.CountAsync(
             $"SELECT count(*) FROM campaigns WHERE name = '{name}' AND client_id = '{tenant.Id}' AND status = 'draft' AND call_window_start = '09:00' AND call_window_end = '17:30' AND max_attempts = 4 AND retry_ladder_minutes = '{{30,120}}' AND call_days = 62 AND NOT requires_consent"));
 
         await page.ClickAsync("[data-testid=move-active]");
-        await page.WaitForURLAsync(url => url.Contains("saved=active"));
+        await page.WaitForURLAsync(url => url.Contains("saved=active"), new() { WaitUntil = WaitUntilState.Commit });
+        await page.WaitForSelectorAsync("[data-testid=notice]");
         Assert.Equal("active", await page.InnerTextAsync("[data-testid=campaign-status]"));
         // the dialer says why this campaign does not call yet, and where its (no) leads stand
         Assert.Equal("No from-number: set one to start calling.", await page.InnerTextAsync("[data-testid=dialer-state]"));
         Assert.Equal("0", await page.InnerTextAsync("[data-testid=d-due]"));
         await page.ClickAsync("[data-testid=move-paused]");
-        await page.WaitForURLAsync(url => url.Contains("saved=paused"));
+        await page.WaitForURLAsync(url => url.Contains("saved=paused"), new() { WaitUntil = WaitUntilState.Commit });
+        await page.WaitForSelectorAsync("[data-testid=notice]");
         Assert.Equal("paused", await page.InnerTextAsync("[data-testid=campaign-status]"));
         Assert.Equal("Resume", await page.InnerTextAsync("[data-testid=move-active]"));
         Assert.Equal("Paused: no new calls.", await page.InnerTextAsync("[data-testid=dialer-state]"));
@@ -254,7 +257,8 @@ public sealed class CampaignsAndLeadsShould(PortalFixture fixture)
         Assert.Equal(1, await fixture.CountAsync($"SELECT count(*) FROM leads WHERE client_id = '{tenant.Id}' AND email = 'lee@{tenant.Slug}.test'"));
         await page.FillAsync("#edit-Email", $"lee.new@{tenant.Slug}.test");
         await page.ClickAsync("[data-testid=save-lead]");
-        await page.WaitForURLAsync(url => url.Contains("saved=lead"));
+        await page.WaitForURLAsync(url => url.Contains("saved=lead"), new() { WaitUntil = WaitUntilState.Commit });
+        await page.WaitForSelectorAsync("[data-testid=notice]");
         Assert.Equal(1, await fixture.CountAsync($"SELECT count(*) FROM leads WHERE client_id = '{tenant.Id}' AND email = 'lee.new@{tenant.Slug}.test'"));
 
         // do not contact: the number goes on the client's list
