@@ -44,7 +44,9 @@ internal static class BulkChanges
             foreach (var chunk in modified.Chunk(RowsPerStatement(columns.Count + 1)))
                 await UpdateAsync(conn, tx, group.Key.Metadata, columns, [.. chunk], ct);
         }
-        foreach (var entry in entries) entry.State = EntityState.Unchanged;
+        // as SaveChanges does: the written values become the original ones (setting the state to Unchanged would put a
+        // modified entity's values back to what they were before, so code after the save read the old ones)
+        db.ChangeTracker.AcceptAllChanges();
         return true;
     }
 
