@@ -71,6 +71,13 @@ public static class CoreRegistration
         services.AddOptions<Dialer.DialerOptions>().Bind(builder.Configuration.GetSection(Dialer.DialerOptions.Section));
         services.AddScoped<Appointments.CalcomBookingEvents>();
         services.AddScoped<Billing.StripeInvoiceEvents>();
+        services.AddOptions<Billing.StripeOptions>().Bind(builder.Configuration.GetSection(Billing.StripeOptions.Section));
+        services.AddOptions<Billing.BillingOptions>().Bind(builder.Configuration.GetSection(Billing.BillingOptions.Section));
+        services.AddSingleton<Billing.StripeGateway>();
+        services.AddSingleton<Billing.BillingLinks>();
+        services.AddScoped<Billing.UsageInvoices>();
+        services.AddScoped<Billing.InvoiceIssuer>();
+        services.AddScoped<Billing.MilestoneLedger>();
         services.AddScoped<Messaging.InboundSms>();
         Messaging.Providers.MessagingRegistration.AddCallviaMessaging(services, builder.Configuration);
         services.AddScoped<Leads.Import.LeadImports>();

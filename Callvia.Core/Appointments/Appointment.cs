@@ -31,6 +31,8 @@ public class Appointment : ITenantOwned
     public DateTimeOffset? LeadAnsweredAt { get; set; }
     public VerificationSource? VerificationSource { get; set; }
     public DateTimeOffset? VerifiedAt { get; set; }
+    /// <summary>Who decided: the client's person or application that answered, or the 48-hour rule.</summary>
+    public string? VerifiedBy { get; set; }
     /// <summary>The evidence of the rule that decided, in words (the client's answer, the lead's reply, the call), for the billing evidence.</summary>
     public string? VerificationNote { get; set; }
     public DateTimeOffset? CancelledAt { get; set; }

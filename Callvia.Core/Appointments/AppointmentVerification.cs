@@ -34,9 +34,12 @@ public sealed record VerificationResult(Appointment? Appointment, AppointmentSta
 /// Any signed-in caller of the client may answer (client users and admins, its partner applications, agency admins
 /// inside the client): the answer is the client's, whoever of its people records it.
 /// </summary>
-public sealed class AppointmentVerification(CallviaDbContext db, TimeProvider clock, KpiNotifier kpis, RebookSequence rebook)
+public sealed class AppointmentVerification(CallviaDbContext db, TimeProvider clock, KpiNotifier kpis, RebookSequence rebook,
+    Billing.MilestoneLedger milestones, Auditing.IAuditCaller caller)
 {
     public const int MaxNote = 2000;
+    /// <summary>Who decides when the client has not: <see cref="Appointment.VerifiedBy"/> of the 48-hour rule.</summary>
+    public const string RuleActor = "Callvia (48-hour rule)";
 
     /// <summary>A call counts from this long before the start (design: 10 minutes)...</summary>
     public static readonly TimeSpan CallFrom = TimeSpan.FromMinutes(10);
@@ -45,7 +48,8 @@ public sealed class AppointmentVerification(CallviaDbContext db, TimeProvider cl
     /// <summary>...when it lasted over this many seconds (45).</summary>
     public const int CallOverSeconds = 45;
 
-    public sealed record SweepResult(int Verified, int Shown, int NoShows);
+    /// <param name="Milestones">The milestones these verifications reached (their invoices are recorded, to be made in Stripe).</param>
+    public sealed record SweepResult(int Verified, int Shown, int NoShows, IReadOnlyList<Billing.Milestone>? Milestones = null);
 
     /// <summary>
     /// The 48-hour rule's decision for an appointment the client has not answered for: the lead's YES to the check-in;
@@ -91,18 +95,20 @@ public sealed class AppointmentVerification(CallviaDbContext db, TimeProvider cl
             (a.Status, var source, a.VerificationNote) = Decide(a, byLead[a.LeadId]);
             a.VerificationSource = source;
             a.VerifiedAt = now;
+            a.VerifiedBy = RuleActor;
         }
         var noShows = due.Where(a => a.Status == AppointmentStatus.NoShow).ToList();
         await rebook.StartAsync(noShows, ct);
         await db.SaveChangesInBulkAsync(ct);
+        var reached = await milestones.CountAsync(due[0].ClientId, due.Where(a => a.Status == AppointmentStatus.Shown).Select(a => a.Id).ToList(), ct);
         await tx.CommitAsync(ct);
         await AnnounceAsync(due[0].ClientId, "appointments:verify");
-        return new(due.Count, due.Count - noShows.Count, noShows.Count);
+        return new(due.Count, due.Count - noShows.Count, noShows.Count, reached);
     }
 
     /// <summary>
-    /// The one place a changed outcome is announced: the dashboards' KPIs move (shown, verified, show rate); billing's
-    /// milestones (every 25th shown appointment, issue 16) are counted from here.
+    /// The one place a changed outcome is announced after its commit: the dashboards' KPIs move (shown, verified, show
+    /// rate). Billing's milestones are counted before the commit, in the verifying transaction (<see cref="Billing.MilestoneLedger"/>).
     /// </summary>
     private Task AnnounceAsync(Guid clientId, string reason) => kpis.PublishAsync(clientId, reason);
 
@@ -115,7 +121,7 @@ public sealed class AppointmentVerification(CallviaDbContext db, TimeProvider cl
                 : null;
 
     /// <summary>Applies the client's answer to an appointment it may answer for; true when the outcome moved.</summary>
-    public static bool ApplyClientAnswer(Appointment appointment, bool showed, string? note, DateTimeOffset now)
+    public static bool ApplyClientAnswer(Appointment appointment, bool showed, string? note, DateTimeOffset now, string by = "the client")
     {
         if (note is not null) appointment.ClientNote = note.Length == 0 ? null : note;
         var status = showed ? AppointmentStatus.Shown : AppointmentStatus.NoShow;
@@ -127,6 +133,7 @@ public sealed class AppointmentVerification(CallviaDbContext db, TimeProvider cl
         appointment.VerificationSource = VerificationSource.Client;
         appointment.VerificationNote = $"The client answered {(showed ? "that the lead came" : "that the lead did not come")} at {now.UtcDateTime:yyyy-MM-dd HH:mm} UTC.";
         appointment.VerifiedAt = now;
+        appointment.VerifiedBy = by.Length > 320 ? by[..320] : by;
         return true;
     }
 
@@ -147,11 +154,14 @@ public sealed class AppointmentVerification(CallviaDbContext db, TimeProvider cl
             return new(null, appointment.Status, false, [refused]);
 
         var previous = appointment.Status;
-        var changed = ApplyClientAnswer(appointment, showed, note, now);
+        var changed = ApplyClientAnswer(appointment, showed, note, now, Auditing.Audit.ActorOf(caller));
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (changed && appointment.Status == AppointmentStatus.NoShow) await rebook.StartAsync([appointment], ct);
         if (changed && appointment.Status == AppointmentStatus.Shown)
             await RebookSequence.StopForAppointmentAsync(db, appointment.Id, "Not sent: the client answered that the lead came.", now, ct);
         await db.SaveChangesAsync(ct);
+        if (changed) await milestones.CountAsync(appointment.ClientId, [appointment.Id], ct);
+        await tx.CommitAsync(ct);
         // shown, verified and the show rate move with the outcome
         if (changed) await AnnounceAsync(appointment.ClientId, "appointments:verify");
         return new(appointment, previous, changed, []);

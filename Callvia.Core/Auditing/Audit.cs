@@ -13,12 +13,19 @@ public static class Audit
         {
             ClientId = clientId,
             ActorUserId = Guid.TryParse(user?.FindFirstValue(ClaimTypes.NameIdentifier), out var uid) ? uid : null,
-            Actor = actor ?? user?.FindFirstValue(ClaimTypes.Email) ?? user?.FindFirstValue("sub") ?? user?.Identity?.Name ?? "system",
+            Actor = actor ?? ActorOf(caller),
             Action = action,
             Detail = detail,
             IpAddress = caller?.IpAddress,
             At = clock.GetUtcNow(),
         };
+    }
+
+    /// <summary>Who the caller is, in words: a user's email, a partner application's id, or "system" for a job.</summary>
+    public static string ActorOf(IAuditCaller? caller)
+    {
+        var user = caller?.User;
+        return user?.FindFirstValue(ClaimTypes.Email) ?? user?.FindFirstValue("sub") ?? user?.Identity?.Name ?? "system";
     }
 
     public static async Task WriteAsync(CallviaDbContext db, IAuditCaller? caller, TimeProvider clock, string action, Guid? clientId,

@@ -2,7 +2,7 @@ using Callvia.Core.Tenancy;
 
 namespace Callvia.Core.Billing;
 
-public enum MilestoneStatus { Pending, Invoiced, Paid, Failed }
+public enum MilestoneStatus { Pending, Invoiced, Paid, Failed, Void }
 
 /// <summary>Every <see cref="Client.MilestoneSize"/>th shown appointment: number = shown / size.</summary>
 public class Milestone : ITenantOwned
@@ -18,4 +18,29 @@ public class Milestone : ITenantOwned
     public DateTimeOffset? PaidAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>
+/// One shown appointment in the milestone ledger (<see cref="MilestoneLedger"/>): first in the pool (no milestone yet),
+/// then one of its milestone's <see cref="Client.MilestoneSize"/> appointments. The verification is copied as it was when
+/// the appointment counted (the rule, when, by whom, the evidence in words), so the milestone's evidence never changes
+/// behind an invoice. An appointment corrected to not shown leaves the ledger (<see cref="RemovedAt"/>, kept for the
+/// record); the next shown appointment takes its place in that milestone (<see cref="ReplacesEntryId"/>).
+/// </summary>
+public class MilestoneEntry : ITenantOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid ClientId { get; set; }
+    public Guid AppointmentId { get; set; }
+    public Guid? MilestoneId { get; set; }
+    /// <summary>Its place (1 to the milestone's size) in the milestone, once in one.</summary>
+    public int? Position { get; set; }
+    public Appointments.VerificationSource Source { get; set; }
+    public DateTimeOffset VerifiedAt { get; set; }
+    public required string VerifiedBy { get; set; }
+    public string? Note { get; set; }
+    public DateTimeOffset EnteredAt { get; set; }
+    public Guid? ReplacesEntryId { get; set; }
+    public DateTimeOffset? RemovedAt { get; set; }
+    public string? RemovedReason { get; set; }
 }

@@ -9,7 +9,7 @@ namespace Callvia.Core.Billing;
 /// (by Stripe invoice id) and its milestone. Paid is final: a late finalized or failed event never
 /// un-pays an invoice; a failure after finalization shows as failed until it is paid.
 /// </summary>
-public sealed class StripeInvoiceEvents(CallviaDbContext db)
+public sealed class StripeInvoiceEvents(CallviaDbContext db, TimeProvider clock)
 {
     public static readonly IReadOnlySet<string> Types = new HashSet<string>
         { EventTypes.InvoiceFinalized, EventTypes.InvoicePaid, EventTypes.InvoicePaymentFailed };
@@ -21,6 +21,14 @@ public sealed class StripeInvoiceEvents(CallviaDbContext db)
     {
         if (stripeEvent.Data.Object is not Stripe.Invoice stripeInvoice) return;
         var invoice = await db.Invoices.SingleOrDefaultAsync(i => i.StripeInvoiceId == stripeInvoice.Id, ct);
+        // ours, made before its Stripe id was recorded (a crash between the two): the metadata names it
+        if (invoice is null && Guid.TryParse(stripeInvoice.Metadata?.GetValueOrDefault("invoice_id"), out var ownId)
+            && await db.Invoices.SingleOrDefaultAsync(i => i.Id == ownId && i.StripeInvoiceId == null, ct) is { } own)
+        {
+            invoice = own;
+            invoice.StripeInvoiceId = stripeInvoice.Id;
+            if (invoice.StripeStep == InvoiceStep.Recorded) invoice.StripeStep = InvoiceStep.Created;
+        }
         if (invoice is null)
         {
             // an invoice made in Stripe itself: keep it visible to the client
@@ -31,6 +39,8 @@ public sealed class StripeInvoiceEvents(CallviaDbContext db)
                 Period = stripeInvoice.Metadata?.GetValueOrDefault("period"),
                 AmountCents = stripeInvoice.AmountDue,
                 Currency = stripeInvoice.Currency ?? "usd",
+                // made in Stripe already: nothing for the issuer to do
+                StripeStep = InvoiceStep.Sent,
             };
             if (invoice.Kind == InvoiceKind.Usage && invoice.Period is { } period
                 && await db.Invoices.Where(i => i.Kind == InvoiceKind.Usage && i.Period == period).Select(i => i.StripeInvoiceId).FirstOrDefaultAsync(ct) is { } taken)
@@ -55,6 +65,7 @@ public sealed class StripeInvoiceEvents(CallviaDbContext db)
                 if (invoice.Status is InvoiceStatus.Draft or InvoiceStatus.Open)
                 {
                     invoice.Status = InvoiceStatus.Failed;
+                    await WarnAsync(invoice, stripeInvoice, ct);
                     invoice.FailureReason = stripeInvoice.NextPaymentAttempt is null
                         ? "The payment failed; Stripe will not retry it."
                         : $"The payment failed; Stripe retries on {stripeInvoice.NextPaymentAttempt:yyyy-MM-dd}.";
@@ -78,6 +89,31 @@ public sealed class StripeInvoiceEvents(CallviaDbContext db)
             };
             if (invoice.Status == InvoiceStatus.Paid) milestone.PaidAt ??= invoice.PaidAt;
         }
+    }
+
+    /// <summary>
+    /// The client's warning of a failed payment: an email to its billing address, sent by the message dispatcher (at most
+    /// once: one per invoice and attempt, by idempotency key). Without a billing address there is no email; the failed
+    /// invoice shows on the client's billing page and the agency console either way.
+    /// </summary>
+    private async Task WarnAsync(Invoice invoice, Stripe.Invoice stripeInvoice, CancellationToken ct)
+    {
+        var client = await db.Clients.AsNoTracking().SingleAsync(c => c.Id == invoice.ClientId, ct);
+        if (string.IsNullOrWhiteSpace(client.BillingEmail)) return;
+        var key = $"payment_failed:{invoice.Id}:{stripeInvoice.AttemptCount}";
+        if (await db.Messages.AnyAsync(m => m.IdempotencyKey == key, ct)) return;
+        var amount = (invoice.AmountCents / 100m).ToString("N2", System.Globalization.CultureInfo.InvariantCulture) + " " + invoice.Currency.ToUpperInvariant();
+        var what = invoice.Kind == InvoiceKind.Usage ? $"call minutes of {invoice.Period}" : $"milestone {invoice.MilestoneNumber}";
+        db.Messages.Add(new Messaging.Message
+        {
+            ClientId = invoice.ClientId, Kind = Messaging.MessageKinds.PaymentFailed, Channel = Messaging.MessageChannel.Email,
+            ToAddress = client.BillingEmail.Trim(), IdempotencyKey = key, ScheduledFor = clock.GetUtcNow(),
+            Subject = $"Payment failed: Callvia invoice {invoice.Number ?? invoice.StripeInvoiceId} ({amount})",
+            Body = $"Hello {client.Name},\n\nthe payment of your Callvia invoice {invoice.Number ?? invoice.StripeInvoiceId} for {what} ({amount}) failed. "
+                   + (stripeInvoice.NextPaymentAttempt is { } next ? $"Stripe will try again on {next:yyyy-MM-dd}. " : "Stripe will not try again. ")
+                   + (invoice.HostedInvoiceUrl is { } url ? $"You can pay it here: {url}\n" : "\n")
+                   + "\nYour billing page in the Callvia portal shows every invoice.\n",
+        });
     }
 
     private static DateTimeOffset Earliest(DateTimeOffset? current, DateTimeOffset? finalizedAt, DateTimeOffset eventTime) =>

@@ -48,6 +48,8 @@ public class CallviaDbContext(DbContextOptions<CallviaDbContext> options, Tenant
     public DbSet<EmailBounce> EmailBounces => Set<EmailBounce>();
     public DbSet<Milestone> Milestones => Set<Milestone>();
     public DbSet<Invoice> Invoices => Set<Invoice>();
+    public DbSet<InvoiceLine> InvoiceLines => Set<InvoiceLine>();
+    public DbSet<MilestoneEntry> MilestoneEntries => Set<MilestoneEntry>();
     public DbSet<WebhookEvent> Events => Set<WebhookEvent>();
     public DbSet<ProviderSecret> ProviderSecrets => Set<ProviderSecret>();
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();

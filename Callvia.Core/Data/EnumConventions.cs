@@ -21,7 +21,7 @@ internal static class EnumConventions
         Map<ClientStatus>(b); Map<CampaignStatus>(b); Map<LeadStatus>(b); Map<CallStatus>(b);
         Map<AppointmentStatus>(b); Map<VerificationSource>(b); Map<MessageChannel>(b);
         Map<MessageDirection>(b); Map<MessageStatus>(b); Map<InvoiceKind>(b); Map<InvoiceStatus>(b);
-        Map<MilestoneStatus>(b); Map<EventStatus>(b); Map<Dialer.DialState>(b);
+        Map<MilestoneStatus>(b); Map<InvoiceStep>(b); Map<EventStatus>(b); Map<Dialer.DialState>(b);
         Map<Leads.Import.LeadImportStatus>(b); Map<Leads.Import.LeadImportIssueKind>(b); Map<Leads.Import.LeadImportPhase>(b);
     }
 

@@ -51,7 +51,7 @@ public sealed record KpiPeriod(string Preset, DateOnly FirstDay, DateOnly LastDa
         : $"{FirstDay.ToString(FirstDay.Year == LastDay.Year ? "MMM d" : "MMM d, yyyy", CultureInfo.InvariantCulture)} – {LastDay.ToString("MMM d, yyyy", CultureInfo.InvariantCulture)}";
 
     /// <summary>The instant a local day starts (a day whose midnight a DST change skips starts at the first hour that exists).</summary>
-    private static DateTimeOffset LocalMidnight(DateOnly day, string timeZone)
+    public static DateTimeOffset LocalMidnight(DateOnly day, string timeZone)
     {
         var zone = Zone(timeZone);
         var local = day.ToDateTime(TimeOnly.MinValue);

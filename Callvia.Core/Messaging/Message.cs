@@ -19,6 +19,8 @@ public static class MessageKinds
     public const string Manual = "manual";
     public const string OptOutConfirmation = "opt_out_confirmation";
     public const string Inbound = "inbound";
+    /// <summary>To the client's billing email: a Stripe payment of one of its invoices failed.</summary>
+    public const string PaymentFailed = "payment_failed";
 }
 
 public class Message : ITenantOwned

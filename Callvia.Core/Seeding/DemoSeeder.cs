@@ -173,7 +173,7 @@ public sealed class DemoSeeder(AgencyAccess agency, TimeProvider clock, ILogger<
         {
             ClientId = client.Id, Kind = InvoiceKind.Usage, Period = lastMonth.ToString("yyyy-MM"),
             StripeInvoiceId = $"in_demo_{demo.Slug}_{lastMonth:yyyyMM}", AmountCents = 4280, Status = InvoiceStatus.Paid,
-            IssuedAt = thisMonth, PaidAt = paidAt,
+            IssuedAt = thisMonth, PaidAt = paidAt, StripeStep = InvoiceStep.Sent,
         });
     }
 }

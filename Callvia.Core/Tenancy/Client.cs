@@ -18,6 +18,8 @@ public class Client
     public decimal MilestoneAmount { get; set; } = 2000m;
     public string Currency { get; set; } = "usd";
     public string? StripeCustomerId { get; set; }
+    /// <summary>Where invoices and payment warnings go (the Stripe customer's email).</summary>
+    public string? BillingEmail { get; set; }
     public string? BookingUrl { get; set; }
     /// <summary>Calls at once across all the client's campaigns (its Retell account's concurrency).</summary>
     public int MaxConcurrentCalls { get; set; } = 20;

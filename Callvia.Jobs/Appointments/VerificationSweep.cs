@@ -10,7 +10,7 @@ namespace Callvia.Jobs.Appointments;
 /// The 48-hour rule (design "Show verification"), every 5 minutes: each client with appointments still booked 48 hours
 /// after their end is visited in its own tenant scope, where <see cref="AppointmentVerification.VerifyDueAsync"/>
 /// decides them in batches (locked rows, one transaction each: a crash leaves them booked, to be decided by the next run;
-/// two instances take different rows). Clients are visited a few at once.
+/// two instances take different rows); a milestone a batch reaches has its invoice made in Stripe right after. Clients are visited a few at once.
 /// </summary>
 public sealed class VerificationSweep(IServiceScopeFactory scopes, NpgsqlDataSource dataSource, TenantStore tenants, TimeProvider clock,
     ILogger<VerificationSweep> logger)
@@ -44,6 +44,10 @@ public sealed class VerificationSweep(IServiceScopeFactory scopes, NpgsqlDataSou
                     Interlocked.Add(ref verified, batch.Verified);
                     Interlocked.Add(ref shown, batch.Shown);
                     Interlocked.Add(ref noShows, batch.NoShows);
+                    // a milestone these reached: its invoice is made in Stripe now (the issuing sweep retries what fails)
+                    if (batch.Milestones is { Count: > 0 } reached)
+                        await Jobs.Billing.InvoiceIssueSweep.IssueAsync(scopes,
+                            [.. reached.Where(m => m.InvoiceId is not null).Select(m => (tenant, m.InvoiceId!.Value))], logger, token);
                 } while (batch.Verified == BatchSize);
             }
             catch (Exception e) when (e is not OperationCanceledException)

@@ -39,6 +39,18 @@ public static class JobsApp
             app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<Jobs.Appointments.VerificationSweep>(
                 Jobs.Appointments.VerificationSweep.RecurringId, j => j.RunAsync(CancellationToken.None), "*/5 * * * *");
         else app.Services.GetRequiredService<IRecurringJobManager>().RemoveIfExists(Jobs.Appointments.VerificationSweep.RecurringId);
+        if (app.Configuration.GetValue("Jobs:Billing", true))
+        {
+            app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<Jobs.Billing.MonthCloseSweep>(
+                Jobs.Billing.MonthCloseSweep.RecurringId, j => j.RunAsync(CancellationToken.None), "*/15 * * * *");
+            app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<Jobs.Billing.InvoiceIssueSweep>(
+                Jobs.Billing.InvoiceIssueSweep.RecurringId, j => j.RunAsync(CancellationToken.None), Cron.Minutely());
+        }
+        else
+        {
+            app.Services.GetRequiredService<IRecurringJobManager>().RemoveIfExists(Jobs.Billing.MonthCloseSweep.RecurringId);
+            app.Services.GetRequiredService<IRecurringJobManager>().RemoveIfExists(Jobs.Billing.InvoiceIssueSweep.RecurringId);
+        }
         app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseRouting();

@@ -35,5 +35,6 @@ internal sealed class AppointmentConfiguration : IEntityTypeConfiguration<Appoin
         // the verification sweep: booked appointments by end time
         b.HasIndex(a => new { a.Status, a.EndsAt });
         b.HasAlternateKey(a => new { a.ClientId, a.Id });
+        b.Property(a => a.VerifiedBy).HasMaxLength(320);
     }
 }

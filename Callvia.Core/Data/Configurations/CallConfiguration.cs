@@ -47,5 +47,7 @@ internal sealed class UsageRecordConfiguration : IEntityTypeConfiguration<UsageR
         // usage cost of a range (KPIs): index-only
         b.HasIndex(u => new { u.ClientId, u.OccurredAt }).IncludeProperties(u => u.Cost);
         b.HasIndex(u => new { u.ClientId, u.InvoiceId });
+        // the month close's candidates and its UPDATE: what is still to bill
+        b.HasIndex(u => new { u.ClientId, u.OccurredAt }, "ix_usage_records_unbilled").HasFilter("invoice_id IS NULL AND NOT simulated").HasDatabaseName("ix_usage_records_unbilled");
     }
 }

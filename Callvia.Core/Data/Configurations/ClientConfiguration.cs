@@ -19,6 +19,7 @@ internal sealed class ClientConfiguration : IEntityTypeConfiguration<Client>
         b.Property(c => c.StripeCustomerId).HasMaxLength(255);
         b.HasIndex(c => c.StripeCustomerId).IsUnique();
         b.Property(c => c.BookingUrl).HasMaxLength(2048);
+        b.Property(c => c.BillingEmail).HasMaxLength(320);
         b.Property(c => c.MessageKindsOff).HasDefaultValueSql("'{}'::text[]");
     }
 }

@@ -151,6 +151,11 @@ namespace Callvia.Core.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("verified_at");
 
+                    b.Property<string>("VerifiedBy")
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)")
+                        .HasColumnName("verified_by");
+
                     b.HasKey("Id")
                         .HasName("pk_appointments");
 
@@ -260,11 +265,20 @@ namespace Callvia.Core.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<long>("CreditedCents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("credited_cents");
+
                     b.Property<string>("Currency")
                         .IsRequired()
                         .HasMaxLength(3)
                         .HasColumnType("character varying(3)")
                         .HasColumnName("currency");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("description");
 
                     b.Property<string>("FailureReason")
                         .HasMaxLength(1000)
@@ -276,6 +290,19 @@ namespace Callvia.Core.Data.Migrations
                         .HasColumnType("character varying(2048)")
                         .HasColumnName("hosted_invoice_url");
 
+                    b.Property<int>("IssueAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("issue_attempts");
+
+                    b.Property<string>("IssueError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("issue_error");
+
+                    b.Property<DateTimeOffset?>("IssueFailedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("issue_failed_at");
+
                     b.Property<DateTimeOffset?>("IssuedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("issued_at");
@@ -286,6 +313,15 @@ namespace Callvia.Core.Data.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("kind");
 
+                    b.Property<int?>("MilestoneNumber")
+                        .HasColumnType("integer")
+                        .HasColumnName("milestone_number");
+
+                    b.Property<string>("Number")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("number");
+
                     b.Property<DateTimeOffset?>("PaidAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("paid_at");
@@ -294,6 +330,10 @@ namespace Callvia.Core.Data.Migrations
                         .HasMaxLength(7)
                         .HasColumnType("character varying(7)")
                         .HasColumnName("period");
+
+                    b.Property<bool>("Simulated")
+                        .HasColumnType("boolean")
+                        .HasColumnName("simulated");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -306,15 +346,33 @@ namespace Callvia.Core.Data.Migrations
                         .HasColumnType("character varying(255)")
                         .HasColumnName("stripe_invoice_id");
 
+                    b.Property<int>("StripeKeyRound")
+                        .HasColumnType("integer")
+                        .HasColumnName("stripe_key_round");
+
+                    b.Property<string>("StripeStep")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("stripe_step");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
+
+                    b.Property<DateTimeOffset?>("VoidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("voided_at");
 
                     b.HasKey("Id")
                         .HasName("pk_invoices");
 
                     b.HasAlternateKey("ClientId", "Id")
                         .HasName("ak_invoices_client_id_id");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_invoices_to_issue")
+                        .HasFilter("NOT simulated AND stripe_step <> 'sent' AND issue_failed_at IS NULL AND voided_at IS NULL");
 
                     b.HasIndex("StripeInvoiceId")
                         .IsUnique()
@@ -323,12 +381,84 @@ namespace Callvia.Core.Data.Migrations
                     b.HasIndex("ClientId", "CreatedAt")
                         .HasDatabaseName("ix_invoices_client_id_created_at");
 
+                    b.HasIndex("ClientId", "MilestoneNumber")
+                        .IsUnique()
+                        .HasDatabaseName("ix_invoices_client_id_milestone_number")
+                        .HasFilter("milestone_number IS NOT NULL");
+
                     b.HasIndex("ClientId", "Kind", "Period")
                         .IsUnique()
                         .HasDatabaseName("ix_invoices_client_id_kind_period")
                         .HasFilter("period IS NOT NULL");
 
                     b.ToTable("invoices", (string)null);
+                });
+
+            modelBuilder.Entity("Callvia.Core.Billing.InvoiceLine", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountCents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_cents");
+
+                    b.Property<int>("Calls")
+                        .HasColumnType("integer")
+                        .HasColumnName("calls");
+
+                    b.Property<Guid?>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_id");
+
+                    b.Property<decimal>("Cost")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)")
+                        .HasColumnName("cost");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("description");
+
+                    b.Property<Guid>("InvoiceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("invoice_id");
+
+                    b.Property<bool>("Late")
+                        .HasColumnType("boolean")
+                        .HasColumnName("late");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
+                    b.Property<long>("Seconds")
+                        .HasColumnType("bigint")
+                        .HasColumnName("seconds");
+
+                    b.HasKey("Id")
+                        .HasName("pk_invoice_lines");
+
+                    b.HasIndex("ClientId", "InvoiceId")
+                        .HasDatabaseName("ix_invoice_lines_client_id_invoice_id");
+
+                    b.HasIndex("InvoiceId", "Position")
+                        .IsUnique()
+                        .HasDatabaseName("ix_invoice_lines_invoice_id_position");
+
+                    b.ToTable("invoice_lines", (string)null);
                 });
 
             modelBuilder.Entity("Callvia.Core.Billing.Milestone", b =>
@@ -384,6 +514,9 @@ namespace Callvia.Core.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_milestones");
 
+                    b.HasAlternateKey("ClientId", "Id")
+                        .HasName("ak_milestones_client_id_id");
+
                     b.HasIndex("ClientId", "InvoiceId")
                         .HasDatabaseName("ix_milestones_client_id_invoice_id");
 
@@ -392,6 +525,91 @@ namespace Callvia.Core.Data.Migrations
                         .HasDatabaseName("ix_milestones_client_id_number");
 
                     b.ToTable("milestones", (string)null);
+                });
+
+            modelBuilder.Entity("Callvia.Core.Billing.MilestoneEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("AppointmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("appointment_id");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_id");
+
+                    b.Property<DateTimeOffset>("EnteredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("entered_at");
+
+                    b.Property<Guid?>("MilestoneId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("milestone_id");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("note");
+
+                    b.Property<int?>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
+                    b.Property<DateTimeOffset?>("RemovedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("removed_at");
+
+                    b.Property<string>("RemovedReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("removed_reason");
+
+                    b.Property<Guid?>("ReplacesEntryId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("replaces_entry_id");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("source");
+
+                    b.Property<DateTimeOffset>("VerifiedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("verified_at");
+
+                    b.Property<string>("VerifiedBy")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)")
+                        .HasColumnName("verified_by");
+
+                    b.HasKey("Id")
+                        .HasName("pk_milestone_entries");
+
+                    b.HasIndex("AppointmentId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_milestone_entries_counting")
+                        .HasFilter("removed_at IS NULL");
+
+                    b.HasIndex("ClientId", "AppointmentId")
+                        .HasDatabaseName("ix_milestone_entries_client_id_appointment_id");
+
+                    b.HasIndex("ClientId", "MilestoneId")
+                        .HasDatabaseName("ix_milestone_entries_client_id_milestone_id");
+
+                    b.HasIndex("ClientId", "VerifiedAt")
+                        .HasDatabaseName("ix_milestone_entries_pool")
+                        .HasFilter("removed_at IS NULL AND milestone_id IS NULL");
+
+                    b.HasIndex("MilestoneId", "Position")
+                        .HasDatabaseName("ix_milestone_entries_milestone_id_position");
+
+                    b.ToTable("milestone_entries", (string)null);
                 });
 
             modelBuilder.Entity("Callvia.Core.Calls.CallLog", b =>
@@ -586,6 +804,10 @@ namespace Callvia.Core.Data.Migrations
                         .HasDatabaseName("ix_usage_records_client_id_occurred_at");
 
                     NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ClientId", "OccurredAt"), new[] { "Cost" });
+
+                    b.HasIndex(new[] { "ClientId", "OccurredAt" }, "ix_usage_records_unbilled")
+                        .HasDatabaseName("ix_usage_records_unbilled")
+                        .HasFilter("invoice_id IS NULL AND NOT simulated");
 
                     b.ToTable("usage_records", (string)null);
                 });
@@ -2007,6 +2229,11 @@ namespace Callvia.Core.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<string>("BillingEmail")
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)")
+                        .HasColumnName("billing_email");
+
                     b.Property<string>("BookingUrl")
                         .HasMaxLength(2048)
                         .HasColumnType("character varying(2048)")
@@ -2414,6 +2641,24 @@ namespace Callvia.Core.Data.Migrations
                         .HasConstraintName("fk_invoices_clients_client_id");
                 });
 
+            modelBuilder.Entity("Callvia.Core.Billing.InvoiceLine", b =>
+                {
+                    b.HasOne("Callvia.Core.Tenancy.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_invoice_lines_clients_client_id");
+
+                    b.HasOne("Callvia.Core.Billing.Invoice", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId", "InvoiceId")
+                        .HasPrincipalKey("ClientId", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_invoice_lines_invoices_client_id_invoice_id");
+                });
+
             modelBuilder.Entity("Callvia.Core.Billing.Milestone", b =>
                 {
                     b.HasOne("Callvia.Core.Tenancy.Client", null)
@@ -2429,6 +2674,31 @@ namespace Callvia.Core.Data.Migrations
                         .HasPrincipalKey("ClientId", "Id")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_milestones_invoices_client_id_invoice_id");
+                });
+
+            modelBuilder.Entity("Callvia.Core.Billing.MilestoneEntry", b =>
+                {
+                    b.HasOne("Callvia.Core.Tenancy.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_milestone_entries_clients_client_id");
+
+                    b.HasOne("Callvia.Core.Appointments.Appointment", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId", "AppointmentId")
+                        .HasPrincipalKey("ClientId", "Id")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_milestone_entries_appointments_client_id_appointment_id");
+
+                    b.HasOne("Callvia.Core.Billing.Milestone", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId", "MilestoneId")
+                        .HasPrincipalKey("ClientId", "Id")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_milestone_entries_milestones_client_id_milestone_id");
                 });
 
             modelBuilder.Entity("Callvia.Core.Calls.CallLog", b =>

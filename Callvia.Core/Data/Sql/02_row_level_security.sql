@@ -10,7 +10,7 @@ BEGIN
         'campaigns', 'leads', 'call_logs', 'usage_records', 'appointments', 'messages', 'suppressions', 'milestones',
         'invoices', 'events', 'audit_log', 'lead_imports', 'lead_import_issues', 'campaign_lead_counts', 'provider_secrets',
         'kpi_daily_leads', 'kpi_daily_calls', 'kpi_campaign_reach', 'kpi_daily_appointments', 'kpi_daily_reach',
-        'dial_attempts', 'message_templates', 'email_bounces']
+        'dial_attempts', 'message_templates', 'email_bounces', 'invoice_lines', 'milestone_entries']
     LOOP
         EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY', t);
         EXECUTE format('DROP POLICY IF EXISTS tenant_isolation ON %I', t);
