@@ -45,6 +45,8 @@ public sealed class RowLevelSecurityShould(CallviaFixture fixture)
         ["dial_attempts"] = "client_id = '{0}'",
         ["message_templates"] = "client_id = '{0}'",
         ["email_bounces"] = "client_id = '{0}'",
+        ["invoice_lines"] = "client_id = '{0}'",
+        ["milestone_entries"] = "client_id = '{0}'",
         ["openiddict_authorizations"] = "application_id IN (SELECT id FROM openiddict_applications WHERE owner_client_id = '{0}')",
         ["openiddict_tokens"] = "application_id IN (SELECT id FROM openiddict_applications WHERE owner_client_id = '{0}')",
     };

@@ -15,7 +15,7 @@ public sealed class JobsFixture : CallviaFixture
     {
         await base.InitializeAsync();
         await TestData.EnsureAgencyAdminAsync(Services);
-        Jobs = await StartAsync(JobsApp.Build, new Dictionary<string, string?> { ["Jobs:Workers"] = "2", ["Jobs:Dispatch"] = "false", ["Dialer:Enabled"] = "false", ["Jobs:SendMessages"] = "false" } /* tests here process events themselves */);
+        Jobs = await StartAsync(JobsApp.Build, new Dictionary<string, string?> { ["Jobs:Workers"] = "2", ["Jobs:Dispatch"] = "false", ["Dialer:Enabled"] = "false", ["Jobs:SendMessages"] = "false", ["Jobs:Billing"] = "false" } /* tests here process events themselves */);
         Portal = await StartAsync(PortalApp.Build);
     }
 

@@ -28,11 +28,13 @@ public abstract class JobsInstances(JobsFixture fixture, DateTimeOffset start) :
     protected readonly List<IHost> Hosts = [];
     protected FakeMessageBird Sms = null!;
     protected FakeSendGrid Email = null!;
+    protected FakeStripe Stripe = null!;
 
     public async Task InitializeAsync()
     {
         Sms = await FakeMessageBird.StartNewAsync();
         Email = await FakeSendGrid.StartNewAsync();
+        Stripe = await FakeStripe.StartNewAsync();
     }
 
     public async Task DisposeAsync()
@@ -44,6 +46,7 @@ public abstract class JobsInstances(JobsFixture fixture, DateTimeOffset start) :
         }
         await Sms.DisposeAsync();
         await Email.DisposeAsync();
+        await Stripe.DisposeAsync();
     }
 
     // ---- helpers
@@ -70,7 +73,8 @@ public abstract class JobsInstances(JobsFixture fixture, DateTimeOffset start) :
     }
 
     /// <summary>A jobs-service instance: Core and the message dispatcher, its own container and pool, the fakes configured.</summary>
-    protected async Task<ScheduledMessageDispatcher> DispatcherAsync()
+    /// <param name="stripe">False: an instance without Stripe keys (its invoices are simulated).</param>
+    protected async Task<ScheduledMessageDispatcher> DispatcherAsync(bool stripe = true)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
         builder.Configuration.AddInMemoryCollection(Fixture.Settings);
@@ -80,10 +84,14 @@ public abstract class JobsInstances(JobsFixture fixture, DateTimeOffset start) :
             ["Messaging:MessageBird:Originator"] = "+14155550100", ["Messaging:MessageBird:Timeout"] = "00:00:02",
             ["Messaging:SendGrid:BaseUrl"] = Email.BaseUrl, ["Messaging:SendGrid:ApiKey"] = Email.ApiKey,
             ["Messaging:SendGrid:FromEmail"] = "noreply@callvia.test",
+            ["Billing:Stripe:ApiKey"] = stripe ? Stripe.ApiKey : null, ["Billing:Stripe:ApiBase"] = Stripe.BaseUrl,
+            ["Billing:Stripe:Timeout"] = "00:00:02", ["Billing:Stripe:NetworkRetries"] = "0",
         });
         builder.Services.AddSingleton<TimeProvider>(Clock);
         builder.AddCallviaCore();
         builder.Services.AddSingleton<ScheduledMessageDispatcher>();
+        builder.Services.AddTransient<Jobs.Billing.MonthCloseSweep>();
+        builder.Services.AddTransient<Jobs.Billing.InvoiceIssueSweep>();
         var host = builder.Build();
         await host.StartAsync();
         Hosts.Add(host);

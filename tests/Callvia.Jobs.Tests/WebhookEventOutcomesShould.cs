@@ -97,7 +97,7 @@ public sealed class WebhookEventOutcomesShould(JobsFixture fixture)
         await fixture.InTenantAsync(tenant, async sp =>
         {
             var db = sp.GetRequiredService<CallviaDbContext>();
-            db.Invoices.Add(new Invoice { Kind = InvoiceKind.Usage, Period = "2026-10", StripeInvoiceId = "in_ours_" + tenant.Slug, AmountCents = 1234 });
+            db.Invoices.Add(new Invoice { Kind = InvoiceKind.Usage, Period = "2026-10", StripeInvoiceId = "in_ours_" + tenant.Slug, AmountCents = 1234, StripeStep = InvoiceStep.Sent });
             return await db.SaveChangesAsync();
         });
         var body = StripeEvents.Invoice("invoice.finalized", "in_theirs_" + tenant.Slug, "cus_" + tenant.Slug, metadata: "{\"kind\":\"usage\",\"period\":\"2026-10\"}");

@@ -50,7 +50,7 @@ public static class TestData
             db.CallLogs.Add(call);
             db.DialAttempts.Add(new Callvia.Core.Dialer.DialAttempt { ClientId = client.Id, CampaignId = campaigns[0].Id, LeadId = lead.Id, Number = 1,
                 PhoneE164 = lead.PhoneE164, State = Callvia.Core.Dialer.DialState.Ended, ProviderCallId = call.ProviderCallId, LeaseUntil = now, EndedAt = now });
-            var invoice = new Invoice { ClientId = client.Id, Kind = InvoiceKind.Milestone, StripeInvoiceId = "in_" + slug, AmountCents = 200000 };
+            var invoice = new Invoice { ClientId = client.Id, Kind = InvoiceKind.Milestone, StripeInvoiceId = "in_" + slug, AmountCents = 200000, StripeStep = InvoiceStep.Sent };
             db.Invoices.Add(invoice);
             db.UsageRecords.Add(new UsageRecord { ClientId = client.Id, CallLogId = call.Id, Seconds = 300, RatePerMinute = 0.2m, Cost = 1m, OccurredAt = now, InvoiceId = invoice.Id });
             var appointment = new Appointment { ClientId = client.Id, LeadId = lead.Id, ProviderBookingUid = "bk_" + slug, StartsAt = now.AddDays(1), EndsAt = now.AddDays(1).AddMinutes(30) };
@@ -60,7 +60,12 @@ public static class TestData
             db.Suppressions.Add(new Suppression { ClientId = client.Id, PhoneE164 = "+12025550199", Source = "manual" });
             db.MessageTemplates.Add(new MessageTemplate { ClientId = client.Id, Kind = MessageKinds.Rebook3, Channel = MessageChannel.Sms, Body = "Last call, {{first_name}}: {{booking_link}}" });
             db.EmailBounces.Add(new EmailBounce { ClientId = client.Id, Email = $"bounced@{slug}.test", Reason = "seeded" });
-            db.Milestones.Add(new Milestone { ClientId = client.Id, Number = 1, ShownCount = 25, Amount = 2000m, InvoiceId = invoice.Id, ReachedAt = now });
+            var milestone = new Milestone { ClientId = client.Id, Number = 1, ShownCount = 25, Amount = 2000m, InvoiceId = invoice.Id, ReachedAt = now };
+            db.Milestones.Add(milestone);
+            db.InvoiceLines.Add(new InvoiceLine { ClientId = client.Id, InvoiceId = invoice.Id, Position = 1, Description = "Milestone 1", AmountCents = 200000, Cost = 2000m });
+            // a ledger entry that no longer counts (the appointment is booked) and held no place: a row to hide, changing no count
+            db.MilestoneEntries.Add(new MilestoneEntry { ClientId = client.Id, AppointmentId = appointment.Id,
+                Source = VerificationSource.Lead, VerifiedAt = now, VerifiedBy = "test", EnteredAt = now, RemovedAt = now, RemovedReason = "seeded" });
             db.Events.Add(new WebhookEvent { ClientId = client.Id, Provider = "retell", ProviderEventKey = "evt_" + slug, EventType = "call_ended", Payload = "{}", ReceivedAt = now });
             var import = new Core.Leads.Import.LeadImport { ClientId = client.Id, CampaignId = campaigns[0].Id, Status = Core.Leads.Import.LeadImportStatus.Completed, RowsRead = 2, Imported = 1, Rejected = 1 };
             db.LeadImports.Add(import);
