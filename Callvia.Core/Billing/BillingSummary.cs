@@ -13,12 +13,16 @@ public sealed record UsagePeriod(DateOnly FirstDay, DateOnly LastDay, int Calls,
     public decimal Minutes => Math.Round(Seconds / 60m, 2, MidpointRounding.ToEven);
 }
 
-/// <summary>Shown appointments toward the client's next milestone (every <see cref="Size"/>th shown appointment).</summary>
-public sealed record MilestoneProgress(int Shown, int Size, int Reached, decimal Amount, string Currency)
+/// <summary>
+/// Shown appointments toward the client's next milestone (every <see cref="Size"/>th shown appointment), from the ledger
+/// (<see cref="MilestoneLedger"/>): <see cref="Shown"/> appointments count, <see cref="Pool"/> of them wait for the next
+/// milestone, and <see cref="OpenPlaces"/> places that corrections left in milestones already reached are filled first.
+/// </summary>
+public sealed record MilestoneProgress(int Shown, int Size, int Reached, int Pool, int OpenPlaces, decimal Amount, string Currency)
 {
     public int Next => Reached + 1;
     /// <summary>Shown appointments counted toward the next milestone (0 to <see cref="Size"/>).</summary>
-    public int TowardNext => Math.Clamp(Shown - Reached * Size, 0, Size);
+    public int TowardNext => Math.Clamp(Pool, 0, Size);
 }
 
 /// <summary>
@@ -47,8 +51,17 @@ public sealed class BillingSummary(CallviaDbContext db, TenantContext tenant, Ti
         var usage = new UsagePeriod(period.FirstDay, period.LastDay, month?.Calls ?? 0, month?.Seconds ?? 0, month?.Cost ?? 0,
             unbilled?.Calls ?? 0, unbilled?.Cost ?? 0, UsageCost.ToCents(unbilled?.Cost ?? 0), client.RatePerMinute, client.Currency);
 
-        var shown = await db.Appointments.CountAsync(a => a.Status == AppointmentStatus.Shown, ct);
-        var reached = await db.Milestones.Select(m => (int?)m.Number).MaxAsync(ct) ?? 0;
-        return (usage, new MilestoneProgress(shown, client.MilestoneSize, reached, client.MilestoneAmount, client.Currency));
+        return (usage, await MilestonesAsync(client, ct));
+    }
+
+    public async Task<MilestoneProgress> MilestonesAsync(Client client, CancellationToken ct)
+    {
+        var counting = await db.MilestoneEntries.AsNoTracking().Where(e => e.RemovedAt == null)
+            .GroupBy(_ => 1).Select(g => new { Shown = g.Count(), Pool = g.Count(e => e.MilestoneId == null) }).SingleOrDefaultAsync(ct);
+        var milestones = await db.Milestones.AsNoTracking().GroupBy(_ => 1)
+            .Select(g => new { Reached = g.Max(m => m.Number) }).SingleOrDefaultAsync(ct);
+        var open = await MilestoneLedger.Holes(db).AsNoTracking().Select(r => new { r.MilestoneId, r.Position }).Distinct().CountAsync(ct);
+        return new MilestoneProgress(counting?.Shown ?? 0, client.MilestoneSize, milestones?.Reached ?? 0, counting?.Pool ?? 0, open,
+            client.MilestoneAmount, client.Currency);
     }
 }

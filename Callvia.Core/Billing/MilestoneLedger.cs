@@ -76,9 +76,7 @@ public sealed class MilestoneLedger(CallviaDbContext db, TimeProvider clock, Str
         if (pool.Count == 0) return [];
 
         // places left by corrections: a removed entry's place that no counting entry of its milestone holds
-        var holes = await db.MilestoneEntries
-            .Where(r => r.ClientId == clientId && r.RemovedAt != null && r.MilestoneId != null
-                        && !db.MilestoneEntries.Any(e => e.MilestoneId == r.MilestoneId && e.Position == r.Position && e.RemovedAt == null))
+        var holes = await Holes(db).Where(r => r.ClientId == clientId)
             .OrderBy(r => r.RemovedAt).ThenBy(r => r.Id)
             .Select(r => new { r.Id, r.MilestoneId, r.Position }).ToListAsync(ct);
         var taken = new HashSet<(Guid?, int?)>();
@@ -122,6 +120,14 @@ public sealed class MilestoneLedger(CallviaDbContext db, TimeProvider clock, Str
         await db.SaveChangesAsync(ct);
         return reached;
     }
+
+    /// <summary>
+    /// The places corrections left: entries removed from a milestone whose place no counting entry holds (a place
+    /// corrected twice shows twice here; count distinct milestone and position).
+    /// </summary>
+    public static IQueryable<MilestoneEntry> Holes(CallviaDbContext db) => db.MilestoneEntries
+        .Where(r => r.RemovedAt != null && r.MilestoneId != null
+                    && !db.MilestoneEntries.Any(e => e.MilestoneId == r.MilestoneId && e.Position == r.Position && e.RemovedAt == null));
 
     private Invoice AddInvoice(Tenancy.Client client, Milestone milestone, DateTimeOffset now)
     {

@@ -74,6 +74,38 @@ public class CallviaFixture : IAsyncLifetime
         return await work(scope.ServiceProvider);
     }
 
+    /// <summary>
+    /// <paramref name="count"/> appointments that ended yesterday, each answered "showed" by the client through
+    /// <see cref="Core.Appointments.AppointmentVerification"/> (so the milestone ledger counts them as it would in
+    /// production); returns their ids, oldest answer first.
+    /// </summary>
+    public async Task<List<Guid>> ShownAppointmentsAsync(TestTenant tenant, int count, Guid? leadId = null)
+    {
+        var ids = await InTenantAsync(tenant, async sp =>
+        {
+            var db = sp.GetRequiredService<Core.Data.CallviaDbContext>();
+            var ends = DateTimeOffset.UtcNow.AddDays(-1);
+            var list = Enumerable.Range(0, count).Select(i => new Core.Appointments.Appointment
+            {
+                ProviderBookingUid = "shown_" + Guid.NewGuid().ToString("N"), LeadId = leadId, StartsAt = ends.AddMinutes(-30 - i),
+                EndsAt = ends.AddMinutes(-i), BookedAt = ends.AddDays(-2), AttendeeName = $"Attendee {i + 1}",
+            }).ToList();
+            db.Appointments.AddRange(list);
+            await db.SaveChangesAsync();
+            return list.Select(a => a.Id).ToList();
+        });
+        foreach (var id in ids) await AnswerAsync(tenant, id, true);
+        return ids;
+    }
+
+    /// <summary>The client's answer for one appointment, as the portal and the API record it.</summary>
+    public Task AnswerAsync(TestTenant tenant, Guid appointment, bool showed, string? note = null) => InTenantAsync(tenant, async sp =>
+    {
+        var result = await sp.GetRequiredService<Core.Appointments.AppointmentVerification>().RecordClientAnswerAsync(appointment, showed, note, default);
+        if (result.Issues.Count > 0) throw new InvalidOperationException(string.Join("; ", result.Issues.Select(i => i.Message)));
+        return 0;
+    });
+
     /// <summary>A count as the database sees it (superuser: no row-level security in the way).</summary>
     public async Task<long> CountAsync(string sql)
     {
@@ -103,7 +135,7 @@ public class CallviaFixture : IAsyncLifetime
 
     /// <summary>Tables holding a client's data, for <see cref="FingerprintAsync"/>.</summary>
     public static readonly string[] TenantTables = ["campaigns", "leads", "call_logs", "usage_records", "appointments", "messages", "suppressions",
-        "milestones", "invoices", "provider_secrets", "lead_imports", "campaign_lead_counts", "events", "message_templates", "email_bounces"];
+        "milestones", "invoices", "invoice_lines", "milestone_entries", "provider_secrets", "lead_imports", "campaign_lead_counts", "events", "message_templates", "email_bounces"];
 
     /// <summary>A hash of every row of the client's (and its client row and applications): any change to them changes it.</summary>
     public Task<long> FingerprintAsync(Guid clientId, params string[] except)

@@ -237,6 +237,16 @@ namespace Callvia.Core.Data.Migrations
                 column: "appointment_id",
                 unique: true,
                 filter: "removed_at IS NULL");
+
+            // appointments shown before the ledger existed enter its pool (oldest verification first, as any other): the
+            // next verification of their client settles them into milestones, so none is left uncounted
+            migrationBuilder.Sql("""
+                INSERT INTO milestone_entries (id, client_id, appointment_id, source, verified_at, verified_by, note, entered_at)
+                SELECT gen_random_uuid(), a.client_id, a.id, coalesce(a.verification_source, 'none'), coalesce(a.verified_at, a.updated_at),
+                       'before billing was built', a.verification_note, now()
+                FROM appointments a
+                WHERE a.status = 'shown' AND NOT a.simulated
+                """);
         }
 
         /// <inheritdoc />

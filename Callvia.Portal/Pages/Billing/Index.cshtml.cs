@@ -18,6 +18,8 @@ public sealed class IndexModel(BillingSummary billing, CallviaDbContext db) : Ho
     public IReadOnlyList<Invoice> Invoices { get; private set; } = [];
     public IReadOnlyList<Invoice> Failed { get; private set; } = [];
     public IReadOnlyDictionary<Guid, int> MilestoneOf { get; private set; } = new Dictionary<Guid, int>();
+    /// <summary>Every milestone reached, newest first (one per 25 shown appointments: a short list), each with its evidence page.</summary>
+    public IReadOnlyList<Milestone> Reached { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
@@ -29,6 +31,7 @@ public sealed class IndexModel(BillingSummary billing, CallviaDbContext db) : Ho
         var ids = Invoices.Select(i => i.Id).ToList();
         MilestoneOf = await db.Milestones.AsNoTracking().Where(m => m.InvoiceId != null && ids.Contains(m.InvoiceId.Value))
             .ToDictionaryAsync(m => m.InvoiceId!.Value, m => m.Number, ct);
+        Reached = await db.Milestones.AsNoTracking().OrderByDescending(m => m.Number).ToListAsync(ct);
         return Page();
     }
 
