@@ -13,6 +13,15 @@ public static class BillingQueries
 {
     public static void Add(ObjectGraphType query)
     {
+        query.Field<NonNullGraphType<BillingGraphType>>("billing")
+            .Description("This local month's usage, the next usage invoice if the month closed now, and milestone progress.")
+            .ResolveAsync(async ctx =>
+            {
+                if (ctx.RequestServices!.GetRequiredService<Core.Tenancy.TenantContext>().ClientId is null)
+                    throw new ExecutionError("There is no client on this host.") { Code = "NOT_FOUND" };
+                return await ctx.RequestServices!.GetRequiredService<BillingSummary>().GetAsync(ctx.CancellationToken);
+            });
+
         query.Field<NonNullGraphType<ConnectionGraphType<InvoiceGraphType, Invoice>>>("invoices")
             .Description("The client's invoices (usage and milestones), newest first.")
             .Arguments(Paging.Arguments())

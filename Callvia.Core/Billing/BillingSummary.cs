@@ -10,7 +10,7 @@ namespace Callvia.Core.Billing;
 public sealed record UsagePeriod(DateOnly FirstDay, DateOnly LastDay, int Calls, long Seconds, decimal Cost,
     int UnbilledCalls, decimal UnbilledCost, long ProjectedCents, decimal RatePerMinute, string Currency)
 {
-    public decimal Minutes => Math.Round(Seconds / 60m, 2, MidpointRounding.ToEven);
+    public decimal Minutes => UsageCost.Minutes(Seconds);
 }
 
 /// <summary>

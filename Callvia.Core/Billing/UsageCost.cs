@@ -5,6 +5,9 @@ public static class UsageCost
 {
     public static decimal Of(int seconds, decimal ratePerMinute) => seconds * ratePerMinute / 60m;
 
+    /// <summary>Seconds as minutes with two decimals (half to even; always two places: 120 s is 2.00).</summary>
+    public static decimal Minutes(long seconds) => Math.Round(seconds / 60m, 2, MidpointRounding.ToEven) + 0.00m;
+
     /// <summary>An unrounded total in cents, rounded once (half to even, as every amount shown to people is).</summary>
     public static long ToCents(decimal total) => (long)Math.Round(total * 100m, MidpointRounding.ToEven);
 

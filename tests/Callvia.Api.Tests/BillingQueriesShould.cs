@@ -80,6 +80,83 @@ public sealed class BillingQueriesShould(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task Answer_the_billing_summary_invoice_lines_and_each_milestones_evidence_with_its_corrections()
+    {
+        var (tenant, api, token) = await AdminHelpers.PartnerTenantAsync(fixture, fixture.Api);
+        // last month's usage, closed into a usage invoice as the jobs service does (no Stripe keys here: simulated)
+        var lastMonth = BillingMonth.Previous("UTC", DateTimeOffset.UtcNow);
+        await fixture.InTenantAsync(tenant, async sp =>
+        {
+            var db = sp.GetRequiredService<CallviaDbContext>();
+            foreach (var seconds in new[] { 90, 30 })
+            {
+                var call = new CallLog { ProviderCallId = $"bs-{Guid.NewGuid():N}", Status = CallStatus.Ended, CreatedAt = lastMonth.Start.AddDays(2), DurationSeconds = seconds };
+                db.CallLogs.Add(call);
+                db.UsageRecords.Add(new UsageRecord { CallLogId = call.Id, Seconds = seconds, RatePerMinute = 0.2m, Cost = UsageCost.Of(seconds, 0.2m), OccurredAt = lastMonth.Start.AddDays(2) });
+            }
+            await db.SaveChangesAsync();
+            return await sp.GetRequiredService<UsageInvoices>().CloseAsync(default);
+        });
+        // and one call this month, not yet invoiced: 0.005 rounds once at the total
+        await fixture.InTenantAsync(tenant, async sp =>
+        {
+            var db = sp.GetRequiredService<CallviaDbContext>();
+            var call = new CallLog { ProviderCallId = $"bs-{Guid.NewGuid():N}", Status = CallStatus.Ended, CreatedAt = DateTimeOffset.UtcNow, DurationSeconds = 3 };
+            db.CallLogs.Add(call);
+            db.UsageRecords.Add(new UsageRecord { CallLogId = call.Id, Seconds = 3, RatePerMinute = 0.2m, Cost = 0.01m, OccurredAt = DateTimeOffset.UtcNow });
+            return await db.SaveChangesAsync();
+        });
+        // 26 shown (milestone 2 and one in the pool), then one of milestone 2 corrected: the pool's fills its place
+        var ids = await fixture.ShownAppointmentsAsync(tenant, 26);
+        await fixture.AnswerAsync(tenant, ids[3], false);
+
+        var data = await DataAsync(api, token, """
+            { billing { currentPeriod { calls seconds } projectedInvoice { amount } unbilledCalls
+                        milestoneProgress { shown size reached next towardNext openPlaces amount { amount } } }
+              invoices { nodes { kind period simulated description amount { amount } lines { description calls minutes cost { amount } amount { amount } late } } }
+              milestones { number evidenceUrl openPlaces
+                           evidence { place appointmentId rule ruleText source verifiedBy note replacesAppointmentId removedAt removedReason }
+                           invoice { simulated amount { amount } lines { amount { amount } } } } }
+            """);
+        var progress = data.GetProperty("billing").GetProperty("milestoneProgress");
+        Assert.Equal((25, 25, 2, 3, 0, 0), (progress.GetProperty("shown").GetInt32(), progress.GetProperty("size").GetInt32(), progress.GetProperty("reached").GetInt32(),
+            progress.GetProperty("next").GetInt32(), progress.GetProperty("towardNext").GetInt32(), progress.GetProperty("openPlaces").GetInt32()));
+        Assert.Equal("0.01", data.GetProperty("billing").GetProperty("projectedInvoice").GetProperty("amount").GetString());
+        Assert.Equal(1, data.GetProperty("billing").GetProperty("unbilledCalls").GetInt32());
+
+        var usage = data.GetProperty("invoices").GetProperty("nodes").EnumerateArray().Single(i => i.GetProperty("period").GetString() == lastMonth.Period);
+        Assert.True(usage.GetProperty("simulated").GetBoolean());
+        Assert.Equal("0.40", usage.GetProperty("amount").GetProperty("amount").GetString());
+        var line = Assert.Single(usage.GetProperty("lines").EnumerateArray());
+        Assert.Equal((2, "2.00", "0.40", false), (line.GetProperty("calls").GetInt32(), line.GetProperty("minutes").GetString(),
+            line.GetProperty("amount").GetProperty("amount").GetString(), line.GetProperty("late").GetBoolean()));
+
+        var second = data.GetProperty("milestones").EnumerateArray().Single(m => m.GetProperty("number").GetInt32() == 2);
+        Assert.EndsWith("/billing/milestones/2", second.GetProperty("evidenceUrl").GetString());
+        Assert.Contains(tenant.Slug, second.GetProperty("evidenceUrl").GetString());
+        Assert.Equal(0, second.GetProperty("openPlaces").GetInt32());
+        var evidence = second.GetProperty("evidence").EnumerateArray().ToList();
+        var counting = evidence.Where(e => e.GetProperty("removedAt").ValueKind == JsonValueKind.Null).ToList();
+        Assert.Equal(Enumerable.Range(1, 25), counting.Select(e => e.GetProperty("place").GetInt32()));
+        Assert.All(counting, e => Assert.Equal((1, "CLIENT"), (e.GetProperty("rule").GetInt32(), e.GetProperty("source").GetString())));
+        var removed = Assert.Single(evidence, e => e.GetProperty("removedAt").ValueKind != JsonValueKind.Null);
+        Assert.Equal(GlobalId.Encode("Appointment", ids[3]), removed.GetProperty("appointmentId").GetString());
+        Assert.StartsWith("Corrected to no-show", removed.GetProperty("removedReason").GetString());
+        var filler = counting.Single(e => e.GetProperty("place").GetInt32() == 4);
+        Assert.Equal(GlobalId.Encode("Appointment", ids[25]), filler.GetProperty("appointmentId").GetString());
+        Assert.Equal(GlobalId.Encode("Appointment", ids[3]), filler.GetProperty("replacesAppointmentId").GetString());
+        var invoice = second.GetProperty("invoice");
+        Assert.True(invoice.GetProperty("simulated").GetBoolean());
+        Assert.Equal("2000.00", Assert.Single(invoice.GetProperty("lines").EnumerateArray()).GetProperty("amount").GetProperty("amount").GetString());
+
+        // another client sees none of it
+        var (_, otherApi, otherToken) = await AdminHelpers.PartnerTenantAsync(fixture, fixture.Api);
+        var theirs = await DataAsync(otherApi, otherToken, "{ billing { milestoneProgress { shown reached } } milestones { number evidence { appointmentId } } }");
+        Assert.Equal(0, theirs.GetProperty("billing").GetProperty("milestoneProgress").GetProperty("shown").GetInt32());
+        Assert.DoesNotContain(GlobalId.Encode("Appointment", ids[0]), theirs.ToString());
+    }
+
+    [Fact]
     public async Task Show_nothing_of_another_tenants_billing_and_refuse_anonymous_callers()
     {
         var (_, apiA, tokenA) = await AdminHelpers.PartnerTenantAsync(fixture, fixture.Api);
