@@ -79,6 +79,7 @@ public static class CoreRegistration
         services.AddScoped<Billing.InvoiceIssuer>();
         services.AddScoped<Billing.MilestoneLedger>();
         services.AddScoped<Billing.MilestoneEvidence>();
+        services.AddScoped<Billing.InvoiceActions>();
         services.AddScoped<Messaging.InboundSms>();
         Messaging.Providers.MessagingRegistration.AddCallviaMessaging(services, builder.Configuration);
         services.AddScoped<Leads.Import.LeadImports>();

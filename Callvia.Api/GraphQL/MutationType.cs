@@ -21,6 +21,7 @@ public sealed class MutationType : ObjectGraphType
         Messaging.MessageTemplateFields.AddMutations(this);
         Identity.IdentityFields.AddMutations(this);
         Tenancy.ClientMutations.Add(this);
+        Billing.BillingMutations.Add(this);
         Webhooks.WebhookEventFields.AddMutations(this);
 
         Field<NonNullGraphType<LeadImportPayloadGraphType>>("startLeadImport")

@@ -35,13 +35,27 @@ public sealed class InvoiceIssuer(CallviaDbContext db, StripeGateway stripe, Tim
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            var key = $"invoice:{invoiceId}";
-            if (!await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_lock(hashtextextended({key}, 0)) AS \"Value\"").SingleAsync(ct))
-                return Outcome.Busy;
+            if (!await TryLockAsync(db, invoiceId, ct)) return Outcome.Busy;
             try { return await IssueLockedAsync(invoiceId, ct); }
-            finally { await db.Database.SqlQuery<bool>($"SELECT pg_advisory_unlock(hashtextextended({key}, 0)) AS \"Value\"").SingleAsync(CancellationToken.None); }
+            finally { await UnlockAsync(db, invoiceId); }
         }
         finally { await db.Database.CloseConnectionAsync(); }
+    }
+
+    /// <summary>
+    /// The invoice's lock (a session advisory lock, on the open connection): held while it is made in Stripe and while
+    /// the agency acts on it (<see cref="InvoiceActions"/>); false when someone else holds it.
+    /// </summary>
+    public static async Task<bool> TryLockAsync(CallviaDbContext db, Guid invoiceId, CancellationToken ct)
+    {
+        var key = $"invoice:{invoiceId}";
+        return await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_lock(hashtextextended({key}, 0)) AS \"Value\"").SingleAsync(ct);
+    }
+
+    public static async Task UnlockAsync(CallviaDbContext db, Guid invoiceId)
+    {
+        var key = $"invoice:{invoiceId}";
+        await db.Database.SqlQuery<bool>($"SELECT pg_advisory_unlock(hashtextextended({key}, 0)) AS \"Value\"").SingleAsync(CancellationToken.None);
     }
 
     private async Task<Outcome> IssueLockedAsync(Guid invoiceId, CancellationToken ct)

@@ -114,6 +114,13 @@ public sealed class StripeGateway(IOptions<StripeOptions> options)
             Metadata = new() { ["client_id"] = invoice.ClientId.ToString(), ["invoice_id"] = invoice.Id.ToString() },
         }, new RequestOptions { IdempotencyKey = Keys.Of(invoice, $"credit-{invoice.CreditedCents}-{cents}") }, ct);
 
+    /// <summary>What Stripe holds credited on the invoice: the sum of its credit notes that are not void.</summary>
+    public async Task<long> CreditedAsync(Invoice invoice, CancellationToken ct)
+    {
+        var notes = await new CreditNoteService(Client).ListAsync(new CreditNoteListOptions { Invoice = invoice.StripeInvoiceId, Limit = 100 }, cancellationToken: ct);
+        return notes.Data.Where(n => n.Status != "void").Sum(n => n.Amount);
+    }
+
     /// <summary>
     /// Worth trying again later under the same keys: a timeout, a connection failure, Stripe's 5xx, 409 (a request with
     /// the key still in progress) or 429. Anything else (a 4xx: Stripe refused the request as it is) is not.

@@ -289,6 +289,92 @@ public sealed class BillingShould(JobsFixture fixture) : JobsInstances(fixture, 
         Assert.Single(Email.Received, r => r.RawBody.Contains($"billing@{tenant.Slug}.test"));
     }
 
+    // ---- the agency's actions
+
+    [Fact]
+    public async Task Let_the_agency_void_an_open_invoice_credit_a_paid_one_and_retry_a_given_up_one_once_each_in_Stripe_and_audited()
+    {
+        await DispatcherAsync();
+        var tenant = await BillingTenantAsync("UTC");
+        await DueAppointmentsAsync(tenant, 25);
+        await InHostAsync(Hosts[0], tenant, sp => sp.GetRequiredService<AppointmentVerification>().VerifyDueAsync(100, default));
+        await UsageAsync(tenant, 0, "2026-10-07T10:00:00Z", 600); // $2.00
+        Clock.SetUtcNow(DateTimeOffset.Parse("2026-11-01T01:01:00Z"));
+        await CloseAsync(0);
+        await IssueAsync(0);
+        var milestone = await InHostAsync(Hosts[0], tenant, sp => sp.GetRequiredService<CallviaDbContext>().Invoices.AsNoTracking().SingleAsync(i => i.MilestoneNumber == 2));
+        var usage = (await UsageInvoiceAsync(tenant))!;
+        Assert.Equal((InvoiceStep.Sent, InvoiceStep.Sent), (milestone.StripeStep, usage.StripeStep));
+        Task<InvoiceActions.Result> Act(Func<InvoiceActions, Task<InvoiceActions.Result>> act) => InHostAsync(Hosts[0], tenant, sp => act(sp.GetRequiredService<InvoiceActions>()));
+        async Task<long> Audited(string action) => await Fixture.CountAsync($"SELECT count(*) FROM audit_log WHERE action = '{action}' AND (client_id = '{tenant.Id}' OR detail LIKE '%{milestone.Id}%' OR detail LIKE '%{usage.Id}%')");
+
+        // bad input changes nothing
+        Assert.Equal("reason", Assert.Single((await Act(a => a.VoidAsync(milestone.Id, "  ", default))).Issues).Field);
+        Assert.Equal("NOT_FOUND", Assert.Single((await Act(a => a.VoidAsync(Guid.NewGuid(), "typo", default))).Issues).Code);
+        Assert.Equal("CONFLICT", Assert.Single((await Act(a => a.CreditAsync(milestone.Id, 10m, "goodwill", default))).Issues).Code); // open: void it instead
+
+        // void the milestone's: a 503 before Stripe did it changes nothing here (and the next try uses a new key, since
+        // Stripe replays the kept 503); a 500 after Stripe did it is looked into and recorded
+        Stripe.FailNext(503, FakeStripe.Error("api_error", "Service unavailable"), 1);
+        Assert.Equal("STRIPE", Assert.Single((await Act(a => a.VoidAsync(milestone.Id, "Booked twice by the client's own staff", default))).Issues).Code);
+        Assert.Equal(InvoiceStatus.Open, (await InHostAsync(Hosts[0], tenant, sp => sp.GetRequiredService<CallviaDbContext>().Invoices.AsNoTracking().SingleAsync(i => i.Id == milestone.Id))).Status);
+        Assert.Equal("open", Stripe.Invoices.Single(i => i["id"]!.GetValue<string>() == milestone.StripeInvoiceId)["status"]!.GetValue<string>());
+        Stripe.FailAfterExecutingNext(); // voided in Stripe, answered 500
+        var voided = await Act(a => a.VoidAsync(milestone.Id, "Booked twice by the client's own staff", default));
+        Assert.Empty(voided.Issues);
+        Assert.Equal((InvoiceStatus.Void, MilestoneStatus.Void), (voided.Invoice!.Status, (await MilestonesAsync(tenant)).Single(m => m.Number == 2).Status));
+        Assert.Equal("void", Stripe.Invoices.Single(i => i["id"]!.GetValue<string>() == milestone.StripeInvoiceId)["status"]!.GetValue<string>());
+
+        var usageVoid = await Act(a => a.VoidAsync(usage.Id, "Rate agreed lower; a new invoice follows", default));
+        Assert.Empty(usageVoid.Issues);
+        Assert.Equal(InvoiceStatus.Void, usageVoid.Invoice!.Status);
+        Assert.Equal("void", Stripe.Invoices.Single(i => i["id"]!.GetValue<string>() == usage.StripeInvoiceId)["status"]!.GetValue<string>());
+        Assert.Equal("CONFLICT", Assert.Single((await Act(a => a.VoidAsync(usage.Id, "again", default))).Issues).Code);
+        Assert.Equal(2, await Audited("invoice.voided"));
+        Assert.True(await Audited("agency.void_invoice") >= 4);
+
+        // credit a paid invoice: a second client's milestone, paid through the webhook
+        var paidTenant = await BillingTenantAsync("UTC");
+        await DueAppointmentsAsync(paidTenant, 25);
+        await InHostAsync(Hosts[0], paidTenant, sp => sp.GetRequiredService<AppointmentVerification>().VerifyDueAsync(100, default));
+        await IssueAsync(0);
+        var paid = await InHostAsync(Hosts[0], paidTenant, sp => sp.GetRequiredService<CallviaDbContext>().Invoices.AsNoTracking().SingleAsync(i => i.MilestoneNumber == 2));
+        var customer = Stripe.Customers.Single(c => c["metadata"]!["client_id"]!.GetValue<string>() == paidTenant.Id.ToString())["id"]!.GetValue<string>();
+        Stripe.MarkPaid(paid.StripeInvoiceId!);
+        await StripeEventAsync(paidTenant, "invoice.paid", StripeEvents.Invoice("invoice.paid", paid.StripeInvoiceId!, customer, status: "paid"));
+        Task<InvoiceActions.Result> Credit(decimal amount) => InHostAsync(Hosts[0], paidTenant, sp => sp.GetRequiredService<InvoiceActions>().CreditAsync(paid.Id, amount, "Two shows were the same lead", default));
+        Assert.Equal("CONFLICT", Assert.Single((await InHostAsync(Hosts[0], paidTenant, sp => sp.GetRequiredService<InvoiceActions>().VoidAsync(paid.Id, "no", default))).Issues).Code);
+        Assert.Equal("amount", Assert.Single((await Credit(0.001m)).Issues).Field);
+        Assert.Equal("amount", Assert.Single((await Credit(2000.01m)).Issues).Field);
+        Stripe.DelayNext(TimeSpan.FromSeconds(3)); // done in Stripe, answered after our timeout
+        Assert.Equal("STRIPE", Assert.Single((await Credit(160m)).Issues).Code);
+        await ExecutedInStripeAsync(() => Stripe.CreditNotes.Any(c => c["invoice"]!.GetValue<string>() == paid.StripeInvoiceId));
+        var credited = await Credit(160m); // the same key: Stripe answers with the note it made
+        Assert.Empty(credited.Issues);
+        Assert.Equal(16000, credited.Invoice!.CreditedCents);
+        Assert.Single(Stripe.CreditNotes, c => c["invoice"]!.GetValue<string>() == paid.StripeInvoiceId);
+        Stripe.FailAfterExecutingNext(); // a second credit, made in Stripe, answered 500: found by the notes' sum
+        Assert.Empty((await Credit(40m)).Issues);
+        Assert.Equal([16000L, 4000L], Stripe.CreditNotes.Where(c => c["invoice"]!.GetValue<string>() == paid.StripeInvoiceId).Select(c => c["amount"]!.GetValue<long>()));
+        Assert.Contains("At most 1,800.00 USD", Assert.Single((await Credit(1800.01m)).Issues).Message);
+        Assert.Equal(2, await Fixture.CountAsync($"SELECT count(*) FROM audit_log WHERE action = 'invoice.credited' AND client_id = '{paidTenant.Id}'"));
+
+        // retry one given up: Stripe refused its creation (a 4xx), the agency retries, the sweep makes it
+        var refused = await BillingTenantAsync("UTC");
+        await UsageAsync(refused, 0, "2026-10-08T10:00:00Z", 60);
+        Clock.SetUtcNow(DateTimeOffset.Parse("2026-11-01T01:16:00Z"));
+        await CreateCustomerFirstAsync(refused);
+        Stripe.FailNext(400, FakeStripe.Error("invalid_request_error", "The customer has no email."), 1);
+        await CloseAsync(0);
+        var givenUp = (await UsageInvoiceAsync(refused))!;
+        Assert.NotNull(givenUp.IssueFailedAt);
+        var retried = await InHostAsync(Hosts[0], refused, sp => sp.GetRequiredService<InvoiceActions>().RetryAsync(givenUp.Id, default));
+        Assert.Empty(retried.Issues);
+        await IssueAsync(0);
+        Assert.Equal((InvoiceStep.Sent, InvoiceStatus.Open), ((await UsageInvoiceAsync(refused))!.StripeStep, (await UsageInvoiceAsync(refused))!.Status));
+        Assert.Equal("CONFLICT", Assert.Single((await InHostAsync(Hosts[0], refused, sp => sp.GetRequiredService<InvoiceActions>().RetryAsync(givenUp.Id, default))).Issues).Code);
+    }
+
     // ---- helpers
 
     /// <summary>A request we gave up on is still executed by Stripe, a moment later: wait for that (not for a time).</summary>

@@ -10,7 +10,7 @@ namespace Callvia.Testing.Fakes;
 /// <summary>
 /// Stripe's API as Stripe.net 53.x speaks it (contracts/stripe.md): form-encoded POSTs with <c>Authorization: Bearer
 /// sk_…</c>, JSON answers; customers (create, search by metadata), invoices (create as draft, list by customer, get,
-/// add_lines, finalize, send, void), credit notes. Idempotency as Stripe does it: the first answer for an
+/// add_lines, finalize, send, void), credit notes (create, list). Idempotency as Stripe does it: the first answer for an
 /// <c>Idempotency-Key</c> is kept and replayed (header <c>Idempotent-Replayed: true</c>), also a 5xx; the same key
 /// with other parameters is a 400 <c>idempotency_error</c>. Failures on demand: <see cref="FailNext"/> (a 5xx that was
 /// not executed), <see cref="FailAfterExecutingNext"/> (executed, but answered 5xx), <see cref="FakeProviderServer.DelayNext"/>
@@ -58,6 +58,7 @@ public sealed class FakeStripe : FakeProviderServer
         app.MapPost("/v1/invoices/{id}/send", http => Handle(http, f => WithInvoice(http, Send)));
         app.MapPost("/v1/invoices/{id}/void", http => Handle(http, f => WithInvoice(http, Void)));
         app.MapPost("/v1/credit_notes", http => Handle(http, CreateCreditNote));
+        app.MapGet("/v1/credit_notes", http => Handle(http, ListCreditNotes));
     }
 
     private async Task Handle(HttpContext http, Func<Dictionary<string, string>, (int Status, string Body)> execute)
@@ -171,6 +172,13 @@ public sealed class FakeStripe : FakeProviderServer
         var customer = f.GetValueOrDefault("customer");
         var found = _invoices.Values.Where(i => customer is null || i["customer"]!.GetValue<string>() == customer).Select(i => i.DeepClone()).ToArray();
         return Ok(new JsonObject { ["object"] = "list", ["data"] = new JsonArray(found), ["has_more"] = false, ["url"] = "/v1/invoices" });
+    }
+
+    private (int, string) ListCreditNotes(Dictionary<string, string> f)
+    {
+        var invoice = f.GetValueOrDefault("invoice");
+        var found = _creditNotes.Values.Where(c => invoice is null || c["invoice"]!.GetValue<string>() == invoice).Select(c => c.DeepClone()).ToArray();
+        return Ok(new JsonObject { ["object"] = "list", ["data"] = new JsonArray(found), ["has_more"] = false, ["url"] = "/v1/credit_notes" });
     }
 
     private (int, string) WithInvoice(HttpContext http, Func<JsonObject, (int, string)> work)
