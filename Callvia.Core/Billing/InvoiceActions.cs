@@ -107,6 +107,8 @@ public sealed class InvoiceActions(AgencyAccess agency, StripeGateway stripe, Ti
                 {
                     if (await db.Invoices.SingleOrDefaultAsync(i => i.Id == invoiceId, ct) is not { } invoice)
                         return Result.Refused("id", "No such invoice.", "NOT_FOUND");
+                    if (!invoice.Simulated && invoice.StripeInvoiceId is not null && !stripe.IsConfigured)
+                        return Result.Refused("id", "The invoice is in Stripe, and Stripe's keys are not configured here: nothing was done.", "STRIPE");
                     try { return await work(db, invoice); }
                     catch (Exception e) when (e is global::Stripe.StripeException or HttpRequestException or TaskCanceledException or TimeoutException && !ct.IsCancellationRequested)
                     {
