@@ -93,6 +93,7 @@ public sealed class IsolationMatrixShould(ApiFixture fixture)
                 var k = Field(await Ask("query($c: ID) { kpis(campaignId: $c) { leads calls appointmentsBooked } }", new { c = bIds["campaign"] }, bIds["campaign"]), "kpis");
                 Assert.Equal((0, 0, 0), (k.GetProperty("leads").GetInt32(), k.GetProperty("calls").GetInt32(), k.GetProperty("appointmentsBooked").GetInt32()));
             },
+            ["billing"] = async () => await Ask("{ billing { currentPeriod { calls seconds } projectedInvoice { amount } unbilledCalls milestoneProgress { shown reached openPlaces } } }"),
             ["clients"] = async () => Assert.Equal("FORBIDDEN", ErrorCode(await Ask("{ clients { nodes { id } } }"))),
             ["webhookEvents"] = async () => Assert.Equal("FORBIDDEN", ErrorCode(await Ask("{ webhookEvents(state: FAILED) { id } }"))),
             ["me"] = async () => Assert.Equal(a.AdminEmail, Field(await Ask("{ me { email client { slug } } }"), "me").GetProperty("email").GetString()),
@@ -131,6 +132,10 @@ public sealed class IsolationMatrixShould(ApiFixture fixture)
             ["createClient"] = async () => Assert.Equal("FORBIDDEN", ErrorCode(await Ask("mutation { createClient(input: { slug: \"matrix-new\", name: \"Matrix\" }) { errors { code } } }"))),
             ["replayWebhookEvents"] = async () => Assert.Equal("FORBIDDEN", ErrorCode(await Ask("mutation($id: ID!) { replayWebhookEvents(ids: [$id]) }", new { id = bIds["client"] }, bIds["client"]))),
             ["setClientStatus"] = async () => Assert.Equal("FORBIDDEN", ErrorCode(await Ask("mutation($id: ID!) { setClientStatus(id: $id, status: SUSPENDED) { errors { code } } }", new { id = bIds["client"] }, bIds["client"]))),
+            // the agency's invoice actions: refused to a client admin, with B's invoice as with any
+            ["voidInvoice"] = async () => Assert.Equal("FORBIDDEN", ErrorCode(await Ask("mutation($id: ID!) { voidInvoice(id: $id, reason: \"Matrix\") { errors { code } } }", new { id = bIds["invoice"] }, bIds["invoice"]))),
+            ["creditInvoice"] = async () => Assert.Equal("FORBIDDEN", ErrorCode(await Ask("mutation($id: ID!) { creditInvoice(id: $id, amount: \"1.00\", reason: \"Matrix\") { errors { code } } }", new { id = bIds["invoice"] }, bIds["invoice"]))),
+            ["retryInvoice"] = async () => Assert.Equal("FORBIDDEN", ErrorCode(await Ask("mutation($id: ID!) { retryInvoice(id: $id) { errors { code } } }", new { id = bIds["invoice"] }, bIds["invoice"]))),
             // ---- subscriptions (over the socket, with A's portal session) ----
             ["kpisUpdated"] = async () =>
             {
