@@ -42,5 +42,10 @@ public class MilestoneEntry : ITenantOwned
     public DateTimeOffset EnteredAt { get; set; }
     public Guid? ReplacesEntryId { get; set; }
     public DateTimeOffset? RemovedAt { get; set; }
+    /// <summary>
+    /// Removed from a milestone, and its place there not filled yet (<see cref="MilestoneLedger.Holes"/>): set when the
+    /// entry is corrected out of a milestone, cleared when the next shown appointment takes its place.
+    /// </summary>
+    public bool PlaceOpen { get; set; }
     public string? RemovedReason { get; set; }
 }

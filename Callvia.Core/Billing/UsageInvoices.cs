@@ -61,10 +61,10 @@ public sealed class UsageInvoices(CallviaDbContext db, TenantContext tenant, Tim
             WITH billed AS (
                 UPDATE usage_records u SET invoice_id = {invoice.Id}
                 WHERE u.client_id = {clientId} AND u.invoice_id IS NULL AND NOT u.simulated AND u.occurred_at < {month.End}
-                RETURNING u.call_log_id, u.seconds, u.cost, u.occurred_at)
-            SELECT k.campaign_id, b.occurred_at < {month.Start} AS late, count(*)::int AS calls, sum(b.seconds)::bigint AS seconds,
+                RETURNING u.campaign_id, u.seconds, u.cost, u.occurred_at)
+            SELECT b.campaign_id, b.occurred_at < {month.Start} AS late, count(*)::int AS calls, sum(b.seconds)::bigint AS seconds,
                    sum(b.cost) AS cost, min(b.occurred_at) AS earliest
-            FROM billed b JOIN call_logs k ON k.id = b.call_log_id
+            FROM billed b
             GROUP BY 1, 2
             """).ToListAsync(ct);
         var total = UsageCost.ToCents(groups.Sum(g => g.Cost));
@@ -113,5 +113,8 @@ public sealed class UsageInvoices(CallviaDbContext db, TenantContext tenant, Tim
 public static class BillingLock
 {
     public static Task TakeAsync(CallviaDbContext db, Guid clientId, string kind, CancellationToken ct) =>
-        db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"billing:" + kind + ":" + clientId}, 0))", ct);
+        db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({Key(clientId, kind)}, 0))", ct);
+
+    /// <summary>The lock's key, for a statement that takes it with what it reads (<c>pg_advisory_xact_lock(hashtextextended(key, 0))</c>).</summary>
+    public static string Key(Guid clientId, string kind) => "billing:" + kind + ":" + clientId;
 }

@@ -17,11 +17,13 @@ public sealed class MonthCloseSweep(IServiceScopeFactory scopes, NpgsqlDataSourc
     public const string RecurringId = "billing-month-close";
     public const int ClientsAtOnce = 2;
 
-    public sealed record Result(int Clients, int Invoices, long Cents);
+    /// <summary>What a run did: clients due, usage invoices recorded (and their cents), how long recording took and how long making them in Stripe.</summary>
+    public sealed record Result(int Clients, int Invoices, long Cents, TimeSpan Recording, TimeSpan Issuing);
 
     [DisableConcurrentExecution(3600)]
     public async Task<Result> RunAsync(CancellationToken ct)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var clients = new List<Guid>();
         await using (var cmd = dataSource.CreateCommand("SELECT app_clients_due_for_close($1)"))
         {
@@ -51,9 +53,13 @@ public sealed class MonthCloseSweep(IServiceScopeFactory scopes, NpgsqlDataSourc
                 logger.LogError(e, "Closing the month of client {ClientId} failed; the next run tries again", clientId);
             }
         });
-        if (invoices > 0) logger.LogInformation("Month close: {Invoices} usage invoices recorded for {Clients} clients due, {Cents} cents in all", invoices, clients.Count, cents);
+        var recording = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        if (invoices > 0)
+            logger.LogInformation("Month close: {Invoices} usage invoices recorded for {Clients} clients due, {Cents} cents in all, in {Seconds:F1} s",
+                invoices, clients.Count, cents, recording.TotalSeconds);
+        var issuing = System.Diagnostics.Stopwatch.GetTimestamp();
         await InvoiceIssueSweep.IssueAsync(scopes, made.ToList(), logger, ct);
-        return new(clients.Count, invoices, cents);
+        return new(clients.Count, invoices, cents, recording, System.Diagnostics.Stopwatch.GetElapsedTime(issuing));
     }
 }
 

@@ -108,6 +108,63 @@ public sealed class MigrationsShould(CallviaFixture fixture)
     }
 
     [Fact]
+    public async Task Bring_existing_usage_and_shown_appointments_into_billing_when_migrating_a_database_with_data()
+    {
+        await using var db = await TestDatabase.CreateAsync(fixture.Servers.PostgresAdmin, "usagecampaign");
+        await db.MigrateAsync();
+        await using (var source = new NpgsqlDataSourceBuilder(db.OwnerConnectionString).Build())
+        {
+            var options = new DbContextOptionsBuilder<CallviaDbContext>();
+            options.UseCallviaNpgsql(source);
+            await using var context = new CallviaDbContext(options.Options, new Core.Tenancy.TenantContext(), TimeProvider.System);
+            await Microsoft.EntityFrameworkCore.Infrastructure.AccessorExtensions.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>(context)
+                .MigrateAsync("20261203083919_Billing");
+        }
+        // what a database at the Billing migration holds: usage without its campaign, a shown appointment outside the pool
+        await using var admin = await Sql.OpenAsync(new NpgsqlConnectionStringBuilder(fixture.Servers.PostgresAdmin) { Database = db.Name }.ConnectionString);
+        var (client, campaign, call, appointment) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        await Sql.ExecAsync(admin, $"""
+            INSERT INTO clients (id, slug, name, status, time_zone, default_region, rate_per_minute, milestone_size, milestone_amount, currency, created_at, updated_at)
+            VALUES ('{client}', 'mig-{client:N}', 'Migrated', 'active', 'UTC', 'US', 0.2, 25, 2000, 'usd', now(), now());
+            INSERT INTO campaigns (id, client_id, name, status, call_window_start, call_window_end, max_concurrent_calls, max_attempts, created_at, updated_at)
+            VALUES ('{campaign}', '{client}', 'Recall', 'active', '09:00', '17:00', 1, 1, now(), now());
+            INSERT INTO call_logs (id, client_id, campaign_id, provider_call_id, status, direction, created_at, updated_at)
+            VALUES ('{call}', '{client}', '{campaign}', 'mig_{call:N}', 'ended', 'outbound', now(), now());
+            INSERT INTO usage_records (id, client_id, call_log_id, seconds, rate_per_minute, cost, occurred_at, created_at)
+            VALUES (gen_random_uuid(), '{client}', '{call}', 60, 0.2, 0.2, now(), now());
+            INSERT INTO appointments (id, client_id, campaign_id, provider_booking_uid, starts_at, ends_at, status, verification_source, verified_at, verified_by, booked_at, created_at, updated_at)
+            VALUES ('{appointment}', '{client}', '{campaign}', 'mig_{appointment:N}', now() - interval '2 days', now() - interval '2 days' + interval '30 minutes',
+                    'shown', 'client', now() - interval '1 day', 'owner@example.com', now() - interval '3 days', now(), now());
+            """);
+        // and a milestone two corrections left places in: the first filled since, the second still open
+        var (milestone, filledOut, filler, openOut) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        var entry = new Dictionary<Guid, Guid> { [filledOut] = Guid.NewGuid(), [filler] = Guid.NewGuid(), [openOut] = Guid.NewGuid() };
+        foreach (var (a, status) in new[] { (filledOut, "no_show"), (filler, "shown"), (openOut, "no_show") })
+            await Sql.ExecAsync(admin, $"""
+                INSERT INTO appointments (id, client_id, provider_booking_uid, starts_at, ends_at, status, created_at, updated_at)
+                VALUES ('{a}', '{client}', 'mig_{a:N}', now() - interval '9 days', now() - interval '9 days', '{status}', now(), now())
+                """);
+        await Sql.ExecAsync(admin, $"""
+            INSERT INTO milestones (id, client_id, number, shown_count, amount, status, reached_at, created_at, updated_at)
+            VALUES ('{milestone}', '{client}', 1, 25, 2000, 'invoiced', now() - interval '8 days', now(), now());
+            INSERT INTO milestone_entries (id, client_id, appointment_id, milestone_id, position, source, verified_at, verified_by, entered_at, replaces_entry_id, removed_at)
+            VALUES ('{entry[filledOut]}', '{client}', '{filledOut}', '{milestone}', 1, 'client', now() - interval '9 days', 'x', now() - interval '9 days', NULL, now() - interval '7 days'),
+                   ('{entry[filler]}', '{client}', '{filler}', '{milestone}', 1, 'client', now() - interval '6 days', 'x', now() - interval '6 days', '{entry[filledOut]}', NULL),
+                   ('{entry[openOut]}', '{client}', '{openOut}', '{milestone}', 2, 'client', now() - interval '9 days', 'x', now() - interval '9 days', NULL, now() - interval '5 days');
+            """);
+
+        await db.MigrateAsync();
+        Assert.Equal(1, await Sql.ScalarAsync(admin, $"SELECT count(*) FROM usage_records WHERE call_log_id = '{call}' AND campaign_id = '{campaign}'"));
+        Assert.Equal(1, await Sql.ScalarAsync(admin, $"SELECT count(*) FROM milestone_entries WHERE appointment_id = '{appointment}' AND removed_at IS NULL AND milestone_id IS NULL"));
+        Assert.Equal(entry[openOut].ToString(), string.Join(",", await Sql.RowsAsync(admin, $"SELECT id::text FROM milestone_entries WHERE client_id = '{client}' AND place_open")));
+        // and the file of the triggers the step back removed is in place again: a call's new campaign reaches its usage
+        await Sql.ExecAsync(admin, $"UPDATE call_logs SET campaign_id = NULL WHERE id = '{call}'");
+        Assert.Equal(1, await Sql.ScalarAsync(admin, $"SELECT count(*) FROM usage_records WHERE call_log_id = '{call}' AND campaign_id IS NULL"));
+        await db.MigrateAsync();
+        Assert.Equal(1, await Sql.ScalarAsync(admin, $"SELECT count(*) FROM milestone_entries WHERE appointment_id = '{appointment}'"));
+    }
+
+    [Fact]
     public async Task Leave_no_model_change_without_a_migration()
     {
         await using var scope = fixture.Services.CreateAsyncScope();

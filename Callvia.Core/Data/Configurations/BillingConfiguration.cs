@@ -72,5 +72,7 @@ internal sealed class MilestoneEntryConfiguration : IEntityTypeConfiguration<Mil
         // the pool: shown appointments not in a milestone yet, oldest first
         b.HasIndex(e => new { e.ClientId, e.VerifiedAt }).HasFilter("removed_at IS NULL AND milestone_id IS NULL").HasDatabaseName("ix_milestone_entries_pool");
         b.HasIndex(e => new { e.MilestoneId, e.Position });
+        // the places corrections left open, filled first by the next shown appointments (few, whatever the ledger's size)
+        b.HasIndex(e => new { e.ClientId, e.RemovedAt }).HasFilter("place_open").HasDatabaseName("ix_milestone_entries_open_places");
     }
 }

@@ -39,8 +39,10 @@ internal sealed class UsageRecordConfiguration : IEntityTypeConfiguration<UsageR
     {
         b.HasOne<CallLog>().WithOne().HasForeignKey<UsageRecord>(u => new { u.ClientId, u.CallLogId })
             .HasPrincipalKey<CallLog>(c => new { c.ClientId, c.Id }).OnDelete(DeleteBehavior.Restrict);
-        b.HasOne<Callvia.Core.Billing.Invoice>().WithMany().HasForeignKey(u => new { u.ClientId, InvoiceId = u.InvoiceId })
-            .HasPrincipalKey(i => new { i.ClientId, i.Id }).OnDelete(DeleteBehavior.Restrict).IsRequired(false);
+        // the invoice that billed it: no foreign key (the month close marks thousands of rows in one statement, and a
+        // foreign key looks the invoice up once per row); 13_billing.sql checks each statement's invoices once, and
+        // keeps invoices from being deleted
+        b.Property(u => u.CampaignId).ValueGeneratedOnAddOrUpdate();
         b.HasIndex(u => u.CallLogId).IsUnique();
         b.Property(u => u.RatePerMinute).HasPrecision(10, 4);
         b.Property(u => u.Cost).HasPrecision(14, 6);

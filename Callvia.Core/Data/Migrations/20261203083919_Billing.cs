@@ -241,11 +241,13 @@ namespace Callvia.Core.Data.Migrations
             // appointments shown before the ledger existed enter its pool (oldest verification first, as any other): the
             // next verification of their client settles them into milestones, so none is left uncounted
             migrationBuilder.Sql("""
+                SELECT set_config('app.agency', 'on', true);
                 INSERT INTO milestone_entries (id, client_id, appointment_id, source, verified_at, verified_by, note, entered_at)
                 SELECT gen_random_uuid(), a.client_id, a.id, coalesce(a.verification_source, 'none'), coalesce(a.verified_at, a.updated_at),
                        'before billing was built', a.verification_note, now()
                 FROM appointments a
-                WHERE a.status = 'shown' AND NOT a.simulated
+                WHERE a.status = 'shown' AND NOT a.simulated;
+                SELECT set_config('app.agency', 'off', true);
                 """);
         }
 

@@ -555,6 +555,10 @@ namespace Callvia.Core.Data.Migrations
                         .HasColumnType("character varying(2000)")
                         .HasColumnName("note");
 
+                    b.Property<bool>("PlaceOpen")
+                        .HasColumnType("boolean")
+                        .HasColumnName("place_open");
+
                     b.Property<int?>("Position")
                         .HasColumnType("integer")
                         .HasColumnName("position");
@@ -601,6 +605,10 @@ namespace Callvia.Core.Data.Migrations
 
                     b.HasIndex("ClientId", "MilestoneId")
                         .HasDatabaseName("ix_milestone_entries_client_id_milestone_id");
+
+                    b.HasIndex("ClientId", "RemovedAt")
+                        .HasDatabaseName("ix_milestone_entries_open_places")
+                        .HasFilter("place_open");
 
                     b.HasIndex("ClientId", "VerifiedAt")
                         .HasDatabaseName("ix_milestone_entries_pool")
@@ -751,6 +759,11 @@ namespace Callvia.Core.Data.Migrations
                     b.Property<Guid>("CallLogId")
                         .HasColumnType("uuid")
                         .HasColumnName("call_log_id");
+
+                    b.Property<Guid?>("CampaignId")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
 
                     b.Property<Guid>("ClientId")
                         .HasColumnType("uuid")
@@ -2727,13 +2740,6 @@ namespace Callvia.Core.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_usage_records_call_logs_client_id_call_log_id");
-
-                    b.HasOne("Callvia.Core.Billing.Invoice", null)
-                        .WithMany()
-                        .HasForeignKey("ClientId", "InvoiceId")
-                        .HasPrincipalKey("ClientId", "Id")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_usage_records_invoices_client_id_invoice_id");
                 });
 
             modelBuilder.Entity("Callvia.Core.Campaigns.Campaign", b =>

@@ -161,6 +161,12 @@ BEGIN
         GROUP BY 1, 2, 3 HAVING sum(r.cost) <> 0 ORDER BY 1, 2, 3
         ON CONFLICT (client_id, day, campaign_id) DO UPDATE SET usage_cost = kpi_daily_calls.usage_cost + excluded.usage_cost;
     ELSE
+        -- an update that leaves every row's cost, time and call as they were (the month close marking usage billed)
+        -- changes no rollup: found by a set difference of the two transition tables, without reading the calls
+        IF NOT EXISTS (SELECT id, client_id, call_log_id, cost, occurred_at FROM new_rows
+                       EXCEPT ALL SELECT id, client_id, call_log_id, cost, occurred_at FROM old_rows) THEN
+            RETURN NULL;
+        END IF;
         INSERT INTO kpi_daily_calls (client_id, day, campaign_id, usage_cost)
         SELECT client_id, day, campaign_id, sum(cost) FROM (
             SELECT r.client_id, (r.occurred_at AT TIME ZONE c.time_zone)::date AS day,

@@ -34,3 +34,48 @@ BEGIN
         ORDER BY i.created_at LIMIT p_limit;
     PERFORM set_config('app.agency', coalesce(previous, 'off'), true);
 END $$;
+
+-- Usage records carry their call's campaign (UsageRecord.CampaignId): the month close's lines per campaign come from
+-- the usage alone, without a look-up of each call (bench/billing.sh). The call is the one source: the campaign is
+-- taken from it when the usage is recorded (or pointed at another call), whatever the writer sent, and follows it
+-- when the call's campaign changes (a lead linked after the call ended).
+CREATE OR REPLACE FUNCTION usage_campaign_from_call() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.campaign_id := (SELECT k.campaign_id FROM call_logs k WHERE k.client_id = NEW.client_id AND k.id = NEW.call_log_id);
+    RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER usage_campaign_from_call BEFORE INSERT OR UPDATE OF call_log_id, campaign_id ON usage_records
+    FOR EACH ROW EXECUTE FUNCTION usage_campaign_from_call();
+
+CREATE OR REPLACE FUNCTION usage_campaign_follows_call() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE usage_records u SET campaign_id = n.campaign_id
+    FROM old_rows o JOIN new_rows n ON n.id = o.id
+    WHERE o.campaign_id IS DISTINCT FROM n.campaign_id AND u.client_id = n.client_id AND u.call_log_id = n.id;
+    RETURN NULL;
+END $$;
+CREATE OR REPLACE TRIGGER usage_campaign_follows_call AFTER UPDATE ON call_logs
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION usage_campaign_follows_call();
+
+-- Billed usage names an invoice of its own client (UsageRecord.InvoiceId), checked once per statement over the rows it
+-- wrote: the month close marks a client's month in one statement, where a foreign key would look the invoice up once
+-- per row (bench/billing.sh). And invoices are never deleted (a wrong one is voided or credited, InvoiceActions), so
+-- what usage and milestones name stays.
+CREATE OR REPLACE FUNCTION usage_invoice_exists() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM (SELECT DISTINCT client_id, invoice_id FROM new_rows WHERE invoice_id IS NOT NULL) n
+               WHERE NOT EXISTS (SELECT 1 FROM invoices i WHERE i.client_id = n.client_id AND i.id = n.invoice_id)) THEN
+        RAISE EXCEPTION 'usage billed on an invoice that is not its client''s' USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE OR REPLACE TRIGGER usage_invoice_exists_insert AFTER INSERT ON usage_records
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION usage_invoice_exists();
+CREATE OR REPLACE TRIGGER usage_invoice_exists_update AFTER UPDATE ON usage_records
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION usage_invoice_exists();
+
+CREATE OR REPLACE FUNCTION invoices_are_kept() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'invoices are never deleted: void or credit invoice %', OLD.id USING ERRCODE = 'restrict_violation';
+END $$;
+CREATE OR REPLACE TRIGGER invoices_are_kept BEFORE DELETE ON invoices FOR EACH ROW EXECUTE FUNCTION invoices_are_kept();
