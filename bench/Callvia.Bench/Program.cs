@@ -17,6 +17,10 @@ return args.FirstOrDefault() switch
     "reminders" => await ReminderBenchmark.RunAsync(args[1..]),
     "reminders-query" => await ReminderBenchmark.QueryAsync(args[1..]),
     "verify-sweep" => await ReminderBenchmark.SweepAsync(args[1..]),
+    "billing-seed" => await BillingBenchmark.SeedAsync(args[1..]),
+    "billing" => await BillingBenchmark.RunAsync(args[1..]),
+    "milestones-seed" => await MilestoneBenchmark.SeedAsync(args[1..]),
+    "milestones" => await MilestoneBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
