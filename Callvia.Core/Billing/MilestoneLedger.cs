@@ -33,8 +33,9 @@ public sealed class MilestoneLedger(CallviaDbContext db, TimeProvider clock, Str
     /// Brings the ledger up to date with the current status of <paramref name="appointmentIds"/> (saved already, in the
     /// caller's open transaction); returns the milestones this reached. Only the appointments named are looked at.
     /// <para>It runs inside every verification, so it takes few round trips (bench/billing.sh): the lock with the
-    /// client's settings; the appointments with their counting entries (and the last milestone's number); the pool
-    /// with the open places; one save (and, when milestones are made, one statement placing their entries).</para>
+    /// client's settings; the appointments with their counting entries (and the last milestone's number, the pool's
+    /// size, the open places); one save. Only when a place is to be filled or a milestone reached: the pool and the open
+    /// places themselves, and one statement placing a new milestone's entries.</para>
     /// </summary>
     public async Task<List<Milestone>> CountAsync(Guid clientId, IReadOnlyCollection<Guid> appointmentIds, CancellationToken ct)
     {
@@ -55,8 +56,11 @@ public sealed class MilestoneLedger(CallviaDbContext db, TimeProvider clock, Str
             select new
             {
                 a.Id, a.Status, a.VerificationSource, a.VerifiedAt, a.VerifiedBy, a.VerificationNote, a.Simulated, Entry = e,
-                // the client's last milestone number, read under the lock (this statement starts after it is held)
+                // read under the lock (this statement starts after it is held): the last milestone's number, and how
+                // many entries wait in the pool and places are open (most verifications need no more than that)
                 Last = db.Milestones.Where(m => m.ClientId == clientId).Max(m => (int?)m.Number),
+                Pool = db.MilestoneEntries.Count(e => e.ClientId == clientId && e.RemovedAt == null && e.MilestoneId == null),
+                Open = db.MilestoneEntries.Count(e => e.ClientId == clientId && e.PlaceOpen),
             })
             .ToListAsync(ct);
 
@@ -85,16 +89,54 @@ public sealed class MilestoneLedger(CallviaDbContext db, TimeProvider clock, Str
             }
         }
         if (added.Count == 0 && removed.Count == 0) return [];
-        return await SettleAsync(client, appointments.Max(a => a.Last) ?? 0, added, removed, now, ct);
+        var (last, pool, open) = (appointments.Max(a => a.Last) ?? 0, appointments.Max(a => a.Pool), appointments.Max(a => a.Open));
+        pool += added.Count - removed.Count(e => e.MilestoneId is null);
+        open += removed.Count(e => e.MilestoneId is not null);
+        if (open == 0 && pool < Math.Max(1, client.MilestoneSize))
+        {
+            // no place to fill, no milestone reached: the new entries wait in the pool
+            await SaveAsync(ct);
+            return [];
+        }
+        return await SettleAsync(client, last, pool, open, added, removed, now, ct);
     }
 
     /// <summary>
     /// Fills the places corrections left in milestones from the pool (oldest place first, each with the oldest of the
     /// pool), then makes every milestone the pool completes; saves it all.
     /// </summary>
-    private async Task<List<Milestone>> SettleAsync(LedgerClient client, int last, List<MilestoneEntry> added, List<MilestoneEntry> removed, DateTimeOffset now, CancellationToken ct)
+    private async Task<List<Milestone>> SettleAsync(LedgerClient client, int last, int poolSize, int open, List<MilestoneEntry> added, List<MilestoneEntry> removed, DateTimeOffset now, CancellationToken ct)
     {
-        // the database's pool and open places (as saved: this call's changes are the tracked entries'), then this call's
+        var size = Math.Max(1, client.MilestoneSize);
+        var reached = new List<Milestone>();
+        if (open == 0)
+        {
+            // no place to fill: the oldest of the pool make the milestones, placed by the database in one statement after
+            // the save (oldest verification first, then id, 25 to a milestone)
+            for (var n = 0; n < poolSize / size; n++) reached.Add(NewMilestone(client, ++last, now));
+            await SaveAsync(ct);
+            var ids = reached.Select(m => m.Id).ToArray();
+            var placed = await db.Database.SqlQuery<Placement>($"""
+                UPDATE milestone_entries e SET milestone_id = ({ids}::uuid[])[(x.n - 1) / {size} + 1], position = (x.n - 1) % {size} + 1
+                FROM (SELECT p.id, row_number() OVER (ORDER BY p.verified_at, p.id) AS n FROM milestone_entries p
+                      WHERE p.client_id = {client.Id} AND p.removed_at IS NULL AND p.milestone_id IS NULL) x
+                WHERE e.id = x.id AND x.n <= {ids.Length * size}
+                RETURNING e.id, e.milestone_id, e.position
+                """).ToListAsync(ct);
+            if (placed.Count != ids.Length * size)
+                throw new InvalidOperationException($"{placed.Count} ledger entries placed in {ids.Length} milestones of {size}: the pool changed under the lock.");
+            // this call's new entries (tracked) as the database placed them
+            var where = placed.ToDictionary(p => p.Id);
+            foreach (var entry in added.Where(e => where.ContainsKey(e.Id)))
+            {
+                (entry.MilestoneId, entry.Position) = (where[entry.Id].MilestoneId, where[entry.Id].Position);
+                db.Entry(entry).State = EntityState.Detached;
+            }
+            return reached;
+        }
+
+        // places to fill: the database's pool and open places (as saved: this call's changes are the tracked entries'),
+        // then this call's
         var saved = await db.MilestoneEntries.Where(e => e.ClientId == client.Id && ((e.RemovedAt == null && e.MilestoneId == null) || e.PlaceOpen)).ToListAsync(ct);
         var pool = saved.Concat(added).Where(e => e.RemovedAt == null && e.MilestoneId == null).Distinct()
             .OrderBy(e => e.VerifiedAt).ThenBy(e => e.Id).ToList();
@@ -110,56 +152,41 @@ public sealed class MilestoneLedger(CallviaDbContext db, TimeProvider clock, Str
             entry.ReplacesEntryId = hole.Id;
             hole.PlaceOpen = false;
         }
-
-        var reached = new List<Milestone>();
-        var placed = new List<(MilestoneEntry Entry, Guid Milestone, int Position)>();
-        var size = Math.Max(1, client.MilestoneSize);
-        if (pool.Count - next >= size)
+        while (pool.Count - next >= size)
         {
-            while (pool.Count - next >= size)
-            {
-                var number = ++last;
-                var milestone = new Milestone
-                {
-                    ClientId = client.Id, Number = number, ShownCount = number * size, Amount = client.MilestoneAmount, ReachedAt = now,
-                };
-                db.Milestones.Add(milestone);
-                for (var position = 1; position <= size; position++)
-                {
-                    var entry = pool[next++];
-                    // this call's new entries are inserted in their place; those saved before are placed in one statement below
-                    if (db.Entry(entry).State == EntityState.Added) (entry.MilestoneId, entry.Position) = (milestone.Id, position);
-                    else placed.Add((entry, milestone.Id, position));
-                }
-                var invoice = AddInvoice(client, milestone, now);
-                milestone.InvoiceId = invoice.Id;
-                if (invoice.Simulated) milestone.Status = MilestoneStatus.Invoiced;
-                reached.Add(milestone);
-            }
+            var milestone = NewMilestone(client, ++last, now);
+            for (var position = 1; position <= size; position++)
+                (pool[next].MilestoneId, pool[next++].Position) = (milestone.Id, position);
+            reached.Add(milestone);
         }
+        await SaveAsync(ct);
+        return reached;
+    }
 
-        // no savepoint around the save (two round trips less): the verifying transaction is the unit, undone as a whole
+    private sealed record Placement(Guid Id, Guid MilestoneId, int Position);
+
+    /// <summary>Milestone <paramref name="number"/> of the client, reached now, with its invoice (added, not saved).</summary>
+    private Milestone NewMilestone(LedgerClient client, int number, DateTimeOffset now)
+    {
+        var size = Math.Max(1, client.MilestoneSize);
+        var milestone = new Milestone
+        {
+            ClientId = client.Id, Number = number, ShownCount = number * size, Amount = client.MilestoneAmount, ReachedAt = now,
+        };
+        db.Milestones.Add(milestone);
+        var invoice = AddInvoice(client, milestone, now);
+        milestone.InvoiceId = invoice.Id;
+        if (invoice.Simulated) milestone.Status = MilestoneStatus.Invoiced;
+        return milestone;
+    }
+
+    /// <summary>Saves without a savepoint (two round trips less): the verifying transaction is the unit, undone as a whole.</summary>
+    private async Task SaveAsync(CancellationToken ct)
+    {
         var savepoints = db.Database.AutoSavepointsEnabled;
         db.Database.AutoSavepointsEnabled = false;
         try { await db.SaveChangesAsync(ct); }
         finally { db.Database.AutoSavepointsEnabled = savepoints; }
-        if (placed.Count > 0)
-        {
-            var entries = placed.Select(p => p.Entry.Id).ToArray();
-            var milestones = placed.Select(p => p.Milestone).ToArray();
-            var positions = placed.Select(p => p.Position).ToArray();
-            await db.Database.ExecuteSqlAsync($"""
-                UPDATE milestone_entries e SET milestone_id = x.milestone_id, position = x.position
-                FROM unnest({entries}, {milestones}, {positions}) AS x(id, milestone_id, position)
-                WHERE e.id = x.id AND e.milestone_id IS NULL AND e.removed_at IS NULL
-                """, ct);
-            foreach (var (entry, milestone, position) in placed)
-            {
-                (entry.MilestoneId, entry.Position) = (milestone, position);
-                db.Entry(entry).State = EntityState.Detached;
-            }
-        }
-        return reached;
     }
 
     /// <summary>

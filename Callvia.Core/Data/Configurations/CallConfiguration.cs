@@ -48,7 +48,8 @@ internal sealed class UsageRecordConfiguration : IEntityTypeConfiguration<UsageR
         b.Property(u => u.Cost).HasPrecision(14, 6);
         // usage cost of a range (KPIs): index-only
         b.HasIndex(u => new { u.ClientId, u.OccurredAt }).IncludeProperties(u => u.Cost);
-        b.HasIndex(u => new { u.ClientId, u.InvoiceId });
+        // no index on the invoice: nothing reads usage by its invoice (the invoice's lines hold its sums), and the month
+        // close writes the invoice into every billed row, where each index costs (bench/billing.sh)
         // the month close's candidates and its UPDATE: what is still to bill
         b.HasIndex(u => new { u.ClientId, u.OccurredAt }, "ix_usage_records_unbilled").HasFilter("invoice_id IS NULL AND NOT simulated").HasDatabaseName("ix_usage_records_unbilled");
     }

@@ -810,9 +810,6 @@ namespace Callvia.Core.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_usage_records_client_id_call_log_id");
 
-                    b.HasIndex("ClientId", "InvoiceId")
-                        .HasDatabaseName("ix_usage_records_client_id_invoice_id");
-
                     b.HasIndex("ClientId", "OccurredAt")
                         .HasDatabaseName("ix_usage_records_client_id_occurred_at");
 
