@@ -27,7 +27,10 @@ namespace Callvia.Core.Billing;
 public sealed class MilestoneLedger(CallviaDbContext db, TimeProvider clock, StripeGateway stripe, BillingLinks links)
 {
     /// <summary>What the counting needs of the client, read with its milestone lock.</summary>
-    private sealed record LedgerClient(Guid Id, string Slug, string Currency, int MilestoneSize, decimal MilestoneAmount);
+    private sealed record LedgerClient(Guid Id, string Slug, string Currency, int MilestoneSize, decimal MilestoneAmount)
+    {
+        public int Size => Math.Max(1, MilestoneSize);
+    }
 
     /// <summary>
     /// Brings the ledger up to date with the current status of <paramref name="appointmentIds"/> (saved already, in the
@@ -59,8 +62,8 @@ public sealed class MilestoneLedger(CallviaDbContext db, TimeProvider clock, Str
                 // read under the lock (this statement starts after it is held): the last milestone's number, and how
                 // many entries wait in the pool and places are open (most verifications need no more than that)
                 Last = db.Milestones.Where(m => m.ClientId == clientId).Max(m => (int?)m.Number),
-                Pool = db.MilestoneEntries.Count(e => e.ClientId == clientId && e.RemovedAt == null && e.MilestoneId == null),
-                Open = db.MilestoneEntries.Count(e => e.ClientId == clientId && e.PlaceOpen),
+                Pool = Pool(db).Count(e => e.ClientId == clientId),
+                Open = Holes(db).Count(e => e.ClientId == clientId),
             })
             .ToListAsync(ct);
 
@@ -92,7 +95,7 @@ public sealed class MilestoneLedger(CallviaDbContext db, TimeProvider clock, Str
         var (last, pool, open) = (appointments.Max(a => a.Last) ?? 0, appointments.Max(a => a.Pool), appointments.Max(a => a.Open));
         pool += added.Count - removed.Count(e => e.MilestoneId is null);
         open += removed.Count(e => e.MilestoneId is not null);
-        if (open == 0 && pool < Math.Max(1, client.MilestoneSize))
+        if (open == 0 && pool < client.Size)
         {
             // no place to fill, no milestone reached: the new entries wait in the pool
             await SaveAsync(ct);
@@ -107,12 +110,12 @@ public sealed class MilestoneLedger(CallviaDbContext db, TimeProvider clock, Str
     /// </summary>
     private async Task<List<Milestone>> SettleAsync(LedgerClient client, int last, int poolSize, int open, List<MilestoneEntry> added, List<MilestoneEntry> removed, DateTimeOffset now, CancellationToken ct)
     {
-        var size = Math.Max(1, client.MilestoneSize);
+        var size = client.Size;
         var reached = new List<Milestone>();
         if (open == 0)
         {
             // no place to fill: the oldest of the pool make the milestones, placed by the database in one statement after
-            // the save (oldest verification first, then id, 25 to a milestone)
+            // the save (oldest verification first, then id, 25 to a milestone; the pool as Pool says it)
             for (var n = 0; n < poolSize / size; n++) reached.Add(NewMilestone(client, ++last, now));
             await SaveAsync(ct);
             var ids = reached.Select(m => m.Id).ToArray();
@@ -137,7 +140,7 @@ public sealed class MilestoneLedger(CallviaDbContext db, TimeProvider clock, Str
 
         // places to fill: the database's pool and open places (as saved: this call's changes are the tracked entries'),
         // then this call's
-        var saved = await db.MilestoneEntries.Where(e => e.ClientId == client.Id && ((e.RemovedAt == null && e.MilestoneId == null) || e.PlaceOpen)).ToListAsync(ct);
+        var saved = await Pool(db).Concat(Holes(db)).Where(e => e.ClientId == client.Id).ToListAsync(ct);
         var pool = saved.Concat(added).Where(e => e.RemovedAt == null && e.MilestoneId == null).Distinct()
             .OrderBy(e => e.VerifiedAt).ThenBy(e => e.Id).ToList();
         var holes = saved.Concat(removed).Where(e => e.PlaceOpen).Distinct().OrderBy(e => e.RemovedAt).ThenBy(e => e.Id).ToList();
@@ -168,10 +171,9 @@ public sealed class MilestoneLedger(CallviaDbContext db, TimeProvider clock, Str
     /// <summary>Milestone <paramref name="number"/> of the client, reached now, with its invoice (added, not saved).</summary>
     private Milestone NewMilestone(LedgerClient client, int number, DateTimeOffset now)
     {
-        var size = Math.Max(1, client.MilestoneSize);
         var milestone = new Milestone
         {
-            ClientId = client.Id, Number = number, ShownCount = number * size, Amount = client.MilestoneAmount, ReachedAt = now,
+            ClientId = client.Id, Number = number, ShownCount = number * client.Size, Amount = client.MilestoneAmount, ReachedAt = now,
         };
         db.Milestones.Add(milestone);
         var invoice = AddInvoice(client, milestone, now);
@@ -195,6 +197,9 @@ public sealed class MilestoneLedger(CallviaDbContext db, TimeProvider clock, Str
     /// Read from a partial index, so the counting's cost does not grow with the ledger (bench/billing.sh).
     /// </summary>
     public static IQueryable<MilestoneEntry> Holes(CallviaDbContext db) => db.MilestoneEntries.Where(r => r.PlaceOpen);
+
+    /// <summary>The pool: counting entries not in a milestone yet (the partial index <c>ix_milestone_entries_pool</c>).</summary>
+    public static IQueryable<MilestoneEntry> Pool(CallviaDbContext db) => db.MilestoneEntries.Where(e => e.RemovedAt == null && e.MilestoneId == null);
 
     private Invoice AddInvoice(LedgerClient client, Milestone milestone, DateTimeOffset now)
     {

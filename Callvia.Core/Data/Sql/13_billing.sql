@@ -47,15 +47,15 @@ END $$;
 CREATE OR REPLACE TRIGGER usage_campaign_from_call BEFORE INSERT OR UPDATE OF call_log_id, campaign_id ON usage_records
     FOR EACH ROW EXECUTE FUNCTION usage_campaign_from_call();
 
+-- (per row, and only for a call whose campaign changed: the webhook batches' updates of calls pay nothing for it)
 CREATE OR REPLACE FUNCTION usage_campaign_follows_call() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE usage_records u SET campaign_id = n.campaign_id
-    FROM old_rows o JOIN new_rows n ON n.id = o.id
-    WHERE o.campaign_id IS DISTINCT FROM n.campaign_id AND u.client_id = n.client_id AND u.call_log_id = n.id;
+    UPDATE usage_records u SET campaign_id = NEW.campaign_id WHERE u.client_id = NEW.client_id AND u.call_log_id = NEW.id;
     RETURN NULL;
 END $$;
-CREATE OR REPLACE TRIGGER usage_campaign_follows_call AFTER UPDATE ON call_logs
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION usage_campaign_follows_call();
+DROP TRIGGER IF EXISTS usage_campaign_follows_call ON call_logs;
+CREATE TRIGGER usage_campaign_follows_call AFTER UPDATE OF campaign_id ON call_logs
+    FOR EACH ROW WHEN (OLD.campaign_id IS DISTINCT FROM NEW.campaign_id) EXECUTE FUNCTION usage_campaign_follows_call();
 
 -- Billed usage names an invoice of its own client (UsageRecord.InvoiceId), checked once per statement over the rows it
 -- wrote: the month close marks a client's month in one statement, where a foreign key would look the invoice up once
